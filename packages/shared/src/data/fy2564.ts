@@ -124,7 +124,9 @@ export function loadFy2564(dir: string = FY2564_DIR): Fy2564Data {
   const entryNumbers = new Set(entries.map((e) => e.entry));
   for (const p of records) {
     if (!entryNumbers.has(p.entry)) {
-      throw new SeedDataError(`Seed post ${p.month}-${p.index} names entry ${p.entry}, which is missing`);
+      throw new SeedDataError(
+        `Seed post ${p.month}-${p.index} names entry ${p.entry}, which is missing`,
+      );
     }
   }
   return { posts: placeInMonth(records), entries };
