@@ -117,7 +117,7 @@ export async function startFerretdb(opts: FerretdbStartOptions): Promise<Ferretd
   }
   const logFd = openSync(logFile, 'a');
   // stdin stays an open pipe that we never write to: -watch-stdin exits when it closes.
-  const child = spawn(bin, args, { stdio: ['pipe', 'pipe', logFd] });
+  const child = spawn(bin, args, { stdio: ['pipe', 'pipe', logFd], detached: true });
   closeSync(logFd);
   child.stdin?.on('error', () => undefined);
   const managed = new ManagedChild('ferretdb', child, undefined, opts.dataDir ? undefined : runDir);

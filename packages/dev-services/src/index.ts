@@ -1,9 +1,10 @@
 // @reachline/dev-services: starts (or connects to) Redis and a MongoDB-compatible store for
 // tests, the demo and `npm run services`, and stops exactly what it started.
 import { ServiceError } from './errors';
-import { startMongo, type MongoKind, type MongoService } from './mongo';
+import { parseMongoBackend, startMongo, type MongoKind, type MongoService } from './mongo';
 import type { ServiceOptions } from './options';
 import { startRedis, type RedisService } from './redis';
+import { parseRedisUrl, validateMongoUri } from './uri';
 
 export interface Services {
   redisUrl: string;
@@ -18,6 +19,11 @@ export interface Services {
 
 /** Starts Redis and Mongo side by side; if either fails, stops the other and rethrows. */
 export async function startServices(opts: ServiceOptions = {}): Promise<Services> {
+  // Refuse malformed URLs before starting anything.
+  const env = opts.env ?? process.env;
+  if (opts.useEnv !== false && env.REDIS_URL?.trim()) parseRedisUrl(env.REDIS_URL.trim());
+  if (opts.useEnv !== false && env.MONGODB_URI?.trim()) validateMongoUri(env.MONGODB_URI);
+  parseMongoBackend(env.MONGO_BACKEND);
   const [redis, mongo] = await Promise.allSettled([startRedis(opts), startMongo(opts)]);
   if (redis.status === 'rejected' || mongo.status === 'rejected') {
     for (const r of [redis, mongo]) if (r.status === 'fulfilled') await r.value.stop();

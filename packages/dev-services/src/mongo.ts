@@ -72,7 +72,7 @@ async function startMongod(bin: string, opts: ServiceOptions): Promise<MongoServ
   const port = await freePort();
   const args = ['--port', String(port), '--bind_ip', '127.0.0.1', '--dbpath', dbPath];
   args.push('--logpath', logFile, '--logappend');
-  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
   child.on('error', () => undefined);
   if (child.pid === undefined) throw new ServiceError(`cannot start ${bin}.`);
   const managed = new ManagedChild(

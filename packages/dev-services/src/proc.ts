@@ -125,6 +125,7 @@ setInterval(() => { if (!done && !alive()) process.exit(0); }, 1000);
 export function spawnWatchdog(pid: number): ChildProcess {
   const dog = spawn(process.execPath, ['-e', WATCHDOG, String(pid)], {
     stdio: ['pipe', 'ignore', 'ignore'],
+    detached: true,
   });
   dog.on('error', () => undefined);
   dog.stdin?.on('error', () => undefined);

@@ -109,6 +109,7 @@ export function redactSecrets(text: string, uri: string): string {
 export function sanitizeDbName(label: string): string {
   let name = label
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, '_')
     .replace(/_+/g, '_')
