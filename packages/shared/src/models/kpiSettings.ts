@@ -1,0 +1,90 @@
+import { Schema, type Types } from 'mongoose';
+import {
+  DEFAULT_KPI_TARGETS,
+  DEFAULT_PLAN_STEPS,
+  type PlanStep,
+  STORY_REACH_MODES,
+  type StoryReachMode,
+} from '../kpi';
+
+/** Which posts count as infographics, decided per fiscal year; editors can override per post. */
+export interface InfographicRule {
+  /** Any of these hashtags (without `#`, compared case-insensitively) marks an infographic. */
+  hashtags: string[];
+  /** Any of these words in the title or text marks an infographic. */
+  keywords: string[];
+}
+
+/** The KPI settings of one fiscal year (collection `kpi_settings`). */
+export interface KpiSettingsDoc {
+  _id: Types.ObjectId;
+  fiscalYear: number;
+  threshold: number;
+  targetStories: number;
+  targetPercent: number;
+  planSteps: PlanStep[];
+  infographicRule: InfographicRule;
+  storyReach: StoryReachMode;
+  /** Template of the monthly progress text; empty = the built-in seed-style template. */
+  reportTemplate: string;
+  createdAt?: Date;
+  updatedAt?: Date;
+}
+
+const planStepSchema = new Schema<PlanStep>(
+  {
+    name: { type: String, required: true, minlength: 1 },
+    weight: { type: Number, required: true, min: 0, max: 100 },
+  },
+  { _id: false },
+);
+
+const infographicRuleSchema = new Schema<InfographicRule>(
+  {
+    hashtags: { type: [String], default: [] },
+    keywords: { type: [String], default: [] },
+  },
+  { _id: false },
+);
+
+export const kpiSettingsSchema = new Schema<KpiSettingsDoc>(
+  {
+    fiscalYear: { type: Number, required: true, min: 2400 },
+    threshold: { type: Number, default: DEFAULT_KPI_TARGETS.threshold, min: 1, required: true },
+    targetStories: {
+      type: Number,
+      default: DEFAULT_KPI_TARGETS.targetStories,
+      min: 0,
+      required: true,
+      validate: { validator: Number.isInteger, message: 'targetStories must be a whole number' },
+    },
+    targetPercent: {
+      type: Number,
+      default: DEFAULT_KPI_TARGETS.targetPercent,
+      min: 0,
+      max: 100,
+      required: true,
+    },
+    planSteps: {
+      type: [planStepSchema],
+      default: () => DEFAULT_PLAN_STEPS.map((step) => ({ ...step })),
+      validate: {
+        // Progress % is a weighted sum; weights that do not add up to 100 make it meaningless.
+        validator: (steps: PlanStep[]) =>
+          Math.abs(steps.reduce((sum, s) => sum + s.weight, 0) - 100) < 1e-9,
+        message: 'planSteps weights must add up to 100',
+      },
+    },
+    infographicRule: { type: infographicRuleSchema, default: () => ({}) },
+    storyReach: {
+      type: String,
+      enum: STORY_REACH_MODES,
+      default: DEFAULT_KPI_TARGETS.storyReach,
+      required: true,
+    },
+    reportTemplate: { type: String, default: '' },
+  },
+  { collection: 'kpi_settings', autoIndex: false, timestamps: true, versionKey: false },
+);
+
+kpiSettingsSchema.index({ fiscalYear: 1 }, { unique: true });
