@@ -33,3 +33,7 @@ export function isPlatform(value: unknown): value is Platform {
 export function reachMetricOf(platform: Platform): ReachMetric {
   return REACH_METRICS[platform];
 }
+
+/** Whether an account's stored token still works; the collector stops retrying on the others. */
+export const TOKEN_STATUSES = ['ok', 'expired', 'insufficient_permission'] as const;
+export type TokenStatus = (typeof TOKEN_STATUSES)[number];

@@ -1,8 +1,5 @@
 import { Schema, type Types } from 'mongoose';
-import { PLATFORMS, type Platform } from '../platforms';
-
-export const TOKEN_STATUSES = ['ok', 'expired', 'insufficient_permission'] as const;
-export type TokenStatus = (typeof TOKEN_STATUSES)[number];
+import { PLATFORMS, type Platform, TOKEN_STATUSES, type TokenStatus } from '../platforms';
 
 /** What the platform's usage headers said last; the collector slows down before the limit. */
 export interface AccountQuota {
