@@ -93,15 +93,20 @@ describe('percent helpers', () => {
 
 describe('quotaStories', () => {
   it.each([
-    [90, 50, 45], // the FY2564 goal; naive Math.ceil(0.9 * 50) gives 46
-    [70, 10, 7], // naive Math.ceil(0.7 * 10) gives 8
+    [90, 50, 45], // the FY2564 goal
+    // Float traps: targetPercent / 100 * targetStories is 7.000000000000001 (-> 8) for 14 % of 50,
+    // 55.00000000000001 (-> 56) for 55 % of 100, 14.000000000000002 (-> 15) for 28 % of 50.
+    [14, 50, 7],
+    [55, 100, 55],
+    [28, 50, 14],
+    [7, 100, 7],
     [100, 50, 50],
     [0, 50, 0],
     [91, 50, 46], // 45.5 rounds up
     [92.5, 40, 37],
     [33.33, 3, 1],
     [90, 0, 0],
-  ])('%s %% of %i stories = %i', (targetPercent, targetStories, quota) => {
+  ])('quotaStories(%s, %i) = %i', (targetPercent, targetStories, quota) => {
     expect(quotaStories(targetPercent, targetStories)).toBe(quota);
   });
 
@@ -110,7 +115,7 @@ describe('quotaStories', () => {
     [-1, 50],
     [90, 2.5],
     [Number.NaN, 50],
-  ])('rejects %s %% of %s', (targetPercent, targetStories) => {
+  ])('quotaStories(%s, %s) throws', (targetPercent, targetStories) => {
     expect(() => quotaStories(targetPercent, targetStories)).toThrow(RangeError);
   });
 });

@@ -99,7 +99,8 @@ export function formatPercent(percent: number | null, whenNone = 'n/a'): string 
 
 /**
  * Passing stories the goal asks for: ceil(targetPercent / 100 x targetStories), computed on
- * integers (hundredths of a percent) so 90 % of 50 is exactly 45, never 46 from 0.9 * 50 drift.
+ * integers (hundredths of a percent): in floating point 14 / 100 * 50 is 7.000000000000001, whose
+ * ceiling would demand 8 stories instead of 7. 90 % of 50 is 45.
  */
 export function quotaStories(targetPercent: number, targetStories: number): number {
   if (!Number.isFinite(targetPercent) || targetPercent < 0 || targetPercent > 100) {
