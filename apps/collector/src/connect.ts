@@ -1,0 +1,65 @@
+/**
+ * Connections to the two services the collector needs. Each failure becomes one sentence that
+ * names the host (never the password) and the variable to fix.
+ */
+import { Redis } from 'ioredis';
+import mongoose from 'mongoose';
+
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/** `host:port` of a connection string, without credentials. */
+export function hostOf(uri: string): string {
+  try {
+    const u = new URL(uri);
+    return u.host || uri.replace(/\/\/[^@]*@/, '//');
+  } catch {
+    return '(unparseable address)';
+  }
+}
+
+export async function connectStore(uri: string, timeoutMs = 5_000): Promise<mongoose.Connection> {
+  const conn = mongoose.createConnection(uri, {
+    serverSelectionTimeoutMS: timeoutMs,
+    connectTimeoutMS: timeoutMs,
+    autoIndex: false,
+    autoCreate: true,
+  });
+  try {
+    await conn.asPromise();
+    await conn.db?.admin().ping();
+    return conn;
+  } catch (err) {
+    await conn.close(true).catch(() => undefined);
+    const reason = (err as Error).message.split('\n')[0];
+    throw new StartupError(
+      `Cannot reach MongoDB at ${hostOf(uri)} (${reason}): check MONGODB_URI and that the server is running.`,
+    );
+  }
+}
+
+/**
+ * A Redis connection suitable for BullMQ (maxRetriesPerRequest: null), verified with PING.
+ * During start-up we do not retry forever: an unreachable Redis is a configuration error.
+ */
+export async function connectRedis(url: string, timeoutMs = 5_000): Promise<Redis> {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    retryStrategy: (times) => (times > 3 ? null : Math.min(times * 200, 1_000)),
+  });
+  redis.on('error', () => undefined); // surfaced through connect() below
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    const reason = (err as Error).message.split('\n')[0];
+    throw new StartupError(
+      `Cannot reach Redis at ${hostOf(url)} (${reason}): check REDIS_URL and that the server is running.`,
+    );
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Writes the FY2564 record (the 74 infographics the office reported, with their final reach)
+ * into the store: one Facebook account, its posts, one story per post, a manual snapshot of each
+ * reported number, and the year's KPI settings. Idempotent: every document has a deterministic
+ * `_id` or unique key and is upserted, so running it twice leaves the same rows.
+ */
+import { createHash } from 'node:crypto';
+import { Types } from 'mongoose';
+import { type Fy2564Data, loadFy2564 } from '../data/fy2564';
+import { DEFAULT_KPI_TARGETS, DEFAULT_PLAN_STEPS, storyPasses } from '../kpi';
+import {
+  manualSnapshotBucket,
+  periodFieldsOf,
+  type ReachlineModels,
+  snapshotId,
+} from '../models/index';
+import { REACH_METRICS } from '../platforms';
+import { bangkokMidnight } from '../thaiCalendar';
+
+export const FY2564 = 2564;
+export const SEED_ACCOUNT_EXTERNAL_ID = 'bma-pr-fy2564-record';
+
+/** A stable ObjectId derived from a name, so re-imports address the same documents. */
+export function stableObjectId(name: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha1').update(name).digest('hex').slice(0, 24));
+}
+
+export interface ImportSummary {
+  posts: number;
+  stories: number;
+  passed: number;
+}
+
+export async function importFy2564(
+  models: ReachlineModels,
+  data: Fy2564Data = loadFy2564(),
+): Promise<ImportSummary> {
+  const { Account, Post, Story, ReachSnapshot, KpiSettings } = models;
+  const threshold = DEFAULT_KPI_TARGETS.threshold;
+  const metric = REACH_METRICS.facebook.metric;
+
+  await KpiSettings.updateOne(
+    { fiscalYear: FY2564 },
+    {
+      $setOnInsert: {
+        fiscalYear: FY2564,
+        threshold,
+        targetStories: DEFAULT_KPI_TARGETS.targetStories,
+        targetPercent: DEFAULT_KPI_TARGETS.targetPercent,
+        planSteps: DEFAULT_PLAN_STEPS.map((s) => ({ ...s })),
+      },
+    },
+    { upsert: true, runValidators: true },
+  );
+
+  const accountId = stableObjectId(`account:${SEED_ACCOUNT_EXTERNAL_ID}`);
+  await Account.updateOne(
+    { platform: 'facebook', externalId: SEED_ACCOUNT_EXTERNAL_ID },
+    {
+      $setOnInsert: {
+        _id: accountId,
+        platform: 'facebook',
+        externalId: SEED_ACCOUNT_EXTERNAL_ID,
+        displayName: 'สำนักงานประชาสัมพันธ์ กทม. (FY2564 record)',
+        enabled: false, // a historical record: nothing to harvest
+      },
+    },
+    { upsert: true },
+  );
+
+  let passed = 0;
+  const postOps = [];
+  const storyOps = [];
+  const snapshotOps = [];
+  for (const seed of data.posts) {
+    const postId = stableObjectId(`post:${seed.seedId}`);
+    const storyId = stableObjectId(`story:${seed.seedId}`);
+    const period = periodFieldsOf(seed.publishedAt);
+    const reportedAt = bangkokMidnight(
+      Number(seed.reportDate.slice(0, 4)),
+      Number(seed.reportDate.slice(5, 7)),
+      Number(seed.reportDate.slice(8, 10)),
+    );
+    const didPass = storyPasses(seed.reach, threshold);
+    if (didPass) passed += 1;
+    postOps.push({
+      updateOne: {
+        filter: { platform: 'facebook' as const, externalId: seed.seedId },
+        update: {
+          $setOnInsert: { _id: postId, platform: 'facebook' as const, externalId: seed.seedId },
+          $set: {
+            accountId,
+            url: `https://www.facebook.com/bangkok.pr/posts/${encodeURIComponent(seed.seedId)}`,
+            title: seed.title,
+            publishedAt: seed.publishedAt,
+            period,
+            isInfographic: true,
+            infographicReason: 'editor',
+            storyId,
+            latestReach: seed.reach,
+            latestReachAt: reportedAt,
+            reachMetric: metric,
+            crossedThresholdAt: didPass ? reportedAt : null,
+            nextHarvestAt: null,
+          },
+        },
+        upsert: true,
+      },
+    });
+    storyOps.push({
+      updateOne: {
+        filter: { _id: storyId },
+        update: {
+          $set: {
+            title: seed.title,
+            publishedAt: seed.publishedAt,
+            period,
+            postIds: [postId],
+            platforms: ['facebook'],
+            reach: seed.reach,
+            reachMode: 'sum',
+            threshold,
+            passed: didPass,
+            crossedThresholdAt: didPass ? reportedAt : null,
+          },
+        },
+        upsert: true,
+      },
+    });
+    const bucket = manualSnapshotBucket(reportedAt);
+    snapshotOps.push({
+      updateOne: {
+        filter: { _id: snapshotId(postId, bucket) },
+        update: {
+          $set: {
+            postId,
+            bucket,
+            capturedAt: reportedAt,
+            reach: seed.reach,
+            metric,
+            source: 'manual',
+            rawPayload: JSON.stringify({
+              reachLabel: seed.reachLabel,
+              unit: seed.unit,
+              entry: seed.entry,
+            }),
+          },
+        },
+        upsert: true,
+      },
+    });
+  }
+  // One bulkWrite per collection; FerretDB applies them in order and stops at the first error.
+  await Post.bulkWrite(postOps, { ordered: true });
+  await Story.bulkWrite(storyOps, { ordered: true });
+  await ReachSnapshot.bulkWrite(snapshotOps, { ordered: true });
+  return { posts: data.posts.length, stories: data.posts.length, passed };
+}
