@@ -1,4 +1,4 @@
-import { fiscalYearOf, formatPercent, toBuddhistYear } from '@reachline/shared';
+import { formatPercent } from '@reachline/shared';
 import { StoreUnavailableError } from '../lib/db';
 import { getKpiOverview, type KpiOverview } from '../lib/queries/getKpiOverview';
 import { KpiCard } from '../components/KpiCard';
@@ -35,7 +35,6 @@ export default async function OverviewPage({
     );
   }
 
-  const current = toBuddhistYear(new Date().getUTCFullYear());
   const rateMet = kpi.passRatePercent !== null && kpi.passRatePercent >= kpi.targetPercent;
   return (
     <>
@@ -79,10 +78,6 @@ export default async function OverviewPage({
           tone={kpi.quotaProgress.met ? 'pass' : undefined}
         />
       </div>
-      <p className="tagline">
-        ปีงบประมาณปัจจุบัน {fiscalYearOf(new Date())} (พ.ศ. {current}) · Reach counts stories; a story
-        passes at ≥ {number.format(kpi.threshold)}.
-      </p>
     </>
   );
 }

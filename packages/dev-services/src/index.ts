@@ -68,3 +68,10 @@ export {
   MAX_DB_NAME,
 } from './uri';
 export { stopAllServices, watchParent, findRepoRoot, portAnswers } from './proc';
+export {
+  buildDashboard,
+  startDashboard,
+  freePort,
+  type RunningDashboard,
+  type StartDashboardOptions,
+} from './dashboard';

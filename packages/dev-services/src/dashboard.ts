@@ -1,0 +1,129 @@
+/**
+ * Builds the dashboard for production and runs its standalone server (the same
+ * `.next/standalone/apps/dashboard/server.js` the Docker image runs), for the demo and the
+ * end-to-end tests. A build is done at most once per process.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { findRepoRoot } from './proc';
+
+let building: Promise<void> | undefined;
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((res, rej) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) =>
+      code === 0
+        ? res()
+        : rej(new Error(`dashboard build failed (next ${args.join(' ')}, exit ${code}):\n${out}`)),
+    );
+  });
+}
+
+/** `next build`, then the static assets copied beside the standalone server, as the Dockerfile does. */
+export function buildDashboard(root = findRepoRoot()): Promise<void> {
+  building ??= (async () => {
+    const dir = join(root, 'apps/dashboard');
+    await run(join(root, 'node_modules/.bin/next'), ['build'], dir, {
+      ...process.env,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+    });
+    const target = join(dir, '.next/standalone/apps/dashboard/.next/static');
+    rmSync(target, { recursive: true, force: true });
+    cpSync(join(dir, '.next/static'), target, { recursive: true });
+  })();
+  return building;
+}
+
+export function freePort(preferred = 0): Promise<number> {
+  const attempt = (port: number) =>
+    new Promise<number>((res, rej) => {
+      const srv = createServer();
+      srv.once('error', rej);
+      srv.listen(port, '127.0.0.1', () => {
+        const address = srv.address();
+        srv.close(() => res(typeof address === 'object' && address ? address.port : port));
+      });
+    });
+  return attempt(preferred).catch(() => attempt(0));
+}
+
+export interface RunningDashboard {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface StartDashboardOptions {
+  /** Environment of the server (MONGODB_URI, secrets…); PATH and HOME are added. */
+  env: Record<string, string | undefined>;
+  port?: number;
+  root?: string;
+  /** Receives the server's output lines. */
+  onOutput?: (line: string) => void;
+  timeoutMs?: number;
+}
+
+/** Builds if needed, starts the standalone server, and resolves once /api/health answers. */
+export async function startDashboard(opts: StartDashboardOptions): Promise<RunningDashboard> {
+  const root = opts.root ?? findRepoRoot();
+  await buildDashboard(root);
+  const server = join(root, 'apps/dashboard/.next/standalone/apps/dashboard/server.js');
+  if (!existsSync(server)) throw new Error(`the dashboard build produced no ${server}`);
+  const port = await freePort(opts.port ?? 0);
+  const child = spawn(process.execPath, [server], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...opts.env,
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const onData = (d: Buffer) => {
+    const text = d.toString();
+    log += text;
+    if (opts.onOutput) for (const line of text.split('\n')) if (line) opts.onOutput(line);
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const stop = () =>
+    new Promise<void>((res) => {
+      if (child.exitCode !== null || child.signalCode !== null) return res();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        res();
+      });
+      child.kill('SIGTERM');
+    });
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the dashboard exited at start-up:\n${log}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.status === 200 || res.status === 503) return { url, process: child, stop };
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(
+        `the dashboard did not answer within ${(opts.timeoutMs ?? 60_000) / 1000} s:\n${log}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The dashboard's first page, built for production and served by `next start`, reads the FY2564
+ * KPI from the store; checked over HTTP and in headless Chromium (with a screenshot).
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { loadFy2564 } from '@reachline/shared/data';
+import { createModels, ensureIndexes } from '@reachline/shared/models';
+import { importFy2564 } from '@reachline/shared/seed';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, type RunningDashboard, startTestDashboard } from '../helpers/dashboard';
+import { useTestDatabase } from '../helpers/services';
+
+const db = useTestDatabase();
+let dashboard: RunningDashboard;
+const seed = loadFy2564();
+const passed = seed.posts.filter((p) => p.reach >= 3000).length;
+
+beforeAll(async () => {
+  const models = createModels(db.connection);
+  await ensureIndexes(models);
+  await importFy2564(models, seed);
+  dashboard = await startTestDashboard({ MONGODB_URI: db.mongoUri });
+}, 240_000);
+
+afterAll(async () => {
+  await dashboard?.stop();
+});
+
+describe('dashboard overview', () => {
+  it('answers its health check with the store reachable', async () => {
+    const res = await fetch(`${dashboard.url}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', store: { ok: true } });
+  });
+
+  it('shows the FY2564 KPI read from the store', async () => {
+    const html = await (await fetch(`${dashboard.url}/?fy=2564`)).text();
+    const rate = ((passed * 100) / seed.posts.length).toFixed(2);
+    expect(html).toContain('data-testid="kpi-published"');
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+      await page.goto(`${dashboard.url}/?fy=2564`);
+      await expect
+        .poll(() => page.getByTestId('kpi-published').locator('.value').textContent())
+        .toBe(String(seed.posts.length));
+      expect(await page.getByTestId('kpi-passed').locator('.value').textContent()).toBe(
+        String(passed),
+      );
+      expect(await page.getByTestId('kpi-rate').locator('.value').textContent()).toBe(`${rate} %`);
+      const dir = resolve(import.meta.dirname, '../../artifacts');
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: resolve(dir, 'overview.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('shows an empty year as zero, not as an error', async () => {
+    const html = await (await fetch(`${dashboard.url}/?fy=2570`)).text();
+    expect(html).toMatch(/data-testid="kpi-published"[^]*?>0</);
+    expect(html).not.toContain('role="alert"');
+  });
+});
