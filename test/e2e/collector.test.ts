@@ -60,7 +60,12 @@ function expectOneSentence(run: Run, pattern: RegExp) {
 describe('collector process', () => {
   it('connects to both services, reports ready, and stops on SIGTERM', async () => {
     const run = await runCollector(
-      { MONGODB_URI: db.mongoUri, REDIS_URL: db.redisUrl, LOG_LEVEL: 'info' },
+      {
+        MONGODB_URI: db.mongoUri,
+        REDIS_URL: db.redisUrl,
+        LOG_LEVEL: 'info',
+        QUEUE_PREFIX: db.prefix,
+      },
       /collector ready/,
     );
     const ready = run.stdout
@@ -68,7 +73,12 @@ describe('collector process', () => {
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Record<string, unknown>)
       .find((l) => l.msg === 'collector ready');
-    expect(ready).toMatchObject({ level: 'info', service: 'collector', database: db.dbName });
+    expect(ready).toMatchObject({
+      level: 'info',
+      service: 'collector',
+      database: db.dbName,
+      queuePrefix: db.prefix,
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
   });

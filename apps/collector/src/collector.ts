@@ -25,7 +25,7 @@ export async function startCollector(
   }
   const models = createModels(store);
   await ensureIndexes(models);
-  const harvestQueue = new Queue(HARVEST_QUEUE, { connection: redis });
+  const harvestQueue = new Queue(HARVEST_QUEUE, { connection: redis, prefix: config.QUEUE_PREFIX });
   await harvestQueue.waitUntilReady();
 
   log.info('collector ready', {
@@ -33,6 +33,7 @@ export async function startCollector(
     database: store.name,
     redis: hostOf(config.REDIS_URL),
     queue: HARVEST_QUEUE,
+    queuePrefix: config.QUEUE_PREFIX,
   });
 
   return {

@@ -31,6 +31,7 @@ describe('loadConfig: defaults', () => {
       TIKTOK_API_BASE: 'https://open.tiktokapis.com',
       LINE_API_BASE: 'https://api.line.me',
       COLLECTOR_CONCURRENCY: 4,
+      QUEUE_PREFIX: 'reachline',
       HARVEST_TICK_CRON: '*/1 * * * *',
       KPI_THRESHOLD: 3000,
     });
@@ -158,6 +159,11 @@ describe('loadConfig: malformed values', () => {
       'X_API_BASE',
       'ftp://api.x.com',
       'X_API_BASE is malformed: expected an http:// or https:// base URL (got "ftp://api.x.com")',
+    ],
+    [
+      'QUEUE_PREFIX',
+      'bull:harvest',
+      'QUEUE_PREFIX is malformed: expected 1 to 40 letters, digits, "-" or "_" (the Redis key prefix of the queues) (got "bull:harvest")',
     ],
     [
       'COLLECTOR_CONCURRENCY',

@@ -72,6 +72,10 @@ export const configSchema = z.object({
   TIKTOK_API_BASE: baseUrlVariable('https://open.tiktokapis.com'),
   LINE_API_BASE: baseUrlVariable('https://api.line.me'),
   COLLECTOR_CONCURRENCY: intVariable(1, 64).default(4),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/)
+    .default('reachline'),
   HARVEST_TICK_CRON: z.string().refine(isCronExpression).default('*/1 * * * *'),
   KPI_THRESHOLD: intVariable(1, 1_000_000_000).default(3000),
 });
@@ -131,6 +135,9 @@ const HELP: Record<ConfigKey, VariableHelp> = {
   TIKTOK_API_BASE: { expected: httpBase },
   LINE_API_BASE: { expected: httpBase },
   COLLECTOR_CONCURRENCY: { expected: 'a whole number from 1 to 64' },
+  QUEUE_PREFIX: {
+    expected: '1 to 40 letters, digits, "-" or "_" (the Redis key prefix of the queues)',
+  },
   HARVEST_TICK_CRON: { expected: 'a cron expression with 5 or 6 fields such as "*/1 * * * *"' },
   KPI_THRESHOLD: { expected: 'a whole number of people, at least 1' },
 };
