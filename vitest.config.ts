@@ -6,6 +6,7 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/.next/**'],
     // Starts Redis + MongoDB/FerretDB once per run (or uses REDIS_URL / MONGODB_URI).
     globalSetup: ['./test/global-setup.ts'],
+    reporters: ['default', './test/reporters/summaryLine.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },
