@@ -4,7 +4,7 @@
  * the FY2564 record, starts the collector and a production build of the dashboard, and prints
  * the URL. Ctrl-C stops everything it started, in reverse order.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import {
@@ -13,6 +13,7 @@ import {
   isolatedDbUri,
   startDashboard,
   startServices,
+  stopChildProcess,
 } from '@reachline/dev-services';
 import { startSimulator } from '@reachline/platform-sim';
 import { createModels, ensureIndexes } from '@reachline/shared/models';
@@ -31,18 +32,6 @@ function startChild(name: string, cmd: string, args: string[], env: NodeJS.Proce
   child.stdout.on('data', prefix(process.stdout));
   child.stderr.on('data', prefix(process.stderr));
   return child;
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  return new Promise((res) => {
-    if (child.exitCode !== null || child.signalCode !== null) return res();
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      res();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 async function main(): Promise<void> {
@@ -106,7 +95,7 @@ async function main(): Promise<void> {
       ['--import', 'tsx', 'apps/collector/src/main.ts'],
       appEnv,
     );
-    cleanups.push(() => stopChild(collector));
+    cleanups.push(() => stopChildProcess(collector));
 
     say('building the dashboard (about 30 s)…');
     const dashboard = await startDashboard({

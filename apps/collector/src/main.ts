@@ -4,30 +4,37 @@
  * Any start-up problem is printed as one sentence (no stack trace) and exits with status 1.
  */
 import { ConfigError, loadConfig } from '@reachline/shared/config';
-import { startCollector } from './collector';
+import { type RunningCollector, startCollector } from './collector';
 import { StartupError } from './connect';
 import { createLogger } from './log';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env, { require: ['MONGODB_URI', 'REDIS_URL'] });
   const log = createLogger(config.LOG_LEVEL, { service: 'collector' });
-  const collector = await startCollector(config, log);
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('collector stopping', { signal });
-    collector
-      .stop()
+  // Signal handlers go in before start-up, so a stop asked for while connecting (or right after
+  // "ready") is a clean stop, not the default kill.
+  const running: { collector?: RunningCollector } = {};
+  let stopSignal: string | undefined;
+  const stopAndExit = () => {
+    log.info('collector stopping', { signal: stopSignal });
+    (running.collector ? running.collector.stop() : Promise.resolve())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         log.error('collector did not stop cleanly', { error: (err as Error).message });
         process.exit(1);
       });
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  const onSignal = (signal: string) => {
+    if (stopSignal) return;
+    stopSignal = signal;
+    if (running.collector) stopAndExit();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
+  running.collector = await startCollector(config, log);
+  if (stopSignal) stopAndExit();
 }
 
 main().catch((err: unknown) => {

@@ -5,9 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { findRepoRoot } from './proc';
+import { findRepoRoot, freePort, stopChildProcess } from './proc';
 
 let building: Promise<void> | undefined;
 
@@ -39,19 +38,6 @@ export function buildDashboard(root = findRepoRoot()): Promise<void> {
     cpSync(join(dir, '.next/static'), target, { recursive: true });
   })();
   return building;
-}
-
-export function freePort(preferred = 0): Promise<number> {
-  const attempt = (port: number) =>
-    new Promise<number>((res, rej) => {
-      const srv = createServer();
-      srv.once('error', rej);
-      srv.listen(port, '127.0.0.1', () => {
-        const address = srv.address();
-        srv.close(() => res(typeof address === 'object' && address ? address.port : port));
-      });
-    });
-  return attempt(preferred).catch(() => attempt(0));
 }
 
 export interface RunningDashboard {
@@ -97,16 +83,7 @@ export async function startDashboard(opts: StartDashboardOptions): Promise<Runni
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const stop = () =>
-    new Promise<void>((res) => {
-      if (child.exitCode !== null || child.signalCode !== null) return res();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        res();
-      });
-      child.kill('SIGTERM');
-    });
+  const stop = () => stopChildProcess(child);
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);

@@ -67,11 +67,17 @@ export {
   redactSecrets,
   MAX_DB_NAME,
 } from './uri';
-export { stopAllServices, watchParent, findRepoRoot, portAnswers } from './proc';
+export {
+  stopAllServices,
+  stopChildProcess,
+  watchParent,
+  findRepoRoot,
+  freePort,
+  portAnswers,
+} from './proc';
 export {
   buildDashboard,
   startDashboard,
-  freePort,
   type RunningDashboard,
   type StartDashboardOptions,
 } from './dashboard';

@@ -42,18 +42,23 @@ export function isRoot(): boolean {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1: `preferred` when it is free (e.g. 3000 for
+ * the demo's dashboard), otherwise any.
+ */
+export function freePort(preferred = 0): Promise<number> {
+  const attempt = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.unref();
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        const address = server.address();
+        const bound = typeof address === 'object' && address ? address.port : 0;
+        server.close(() => resolve(bound));
+      });
     });
-  });
+  return preferred === 0 ? attempt(0) : attempt(preferred).catch(() => attempt(0));
 }
 
 /** True when something accepts TCP connections on host:port within timeoutMs. */
@@ -153,6 +158,17 @@ export function waitExit(child: ChildProcess, timeoutMs: number): Promise<boolea
       resolve(true);
     });
   });
+}
+
+/** SIGTERM, then SIGKILL when the process has not exited after `graceMs`. */
+export async function stopChildProcess(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (exited(child)) return;
+  const gone = waitExit(child, graceMs);
+  child.kill('SIGTERM');
+  if (!(await gone)) {
+    child.kill('SIGKILL');
+    await waitExit(child, graceMs);
+  }
 }
 
 /** A service process we started, with what it takes to stop it. */

@@ -1,8 +1,10 @@
 /** Types shared by the simulator's modules. */
 import type { IncomingHttpHeaders } from 'node:http';
 
-export const PLATFORMS = ['facebook', 'instagram', 'x', 'youtube', 'tiktok', 'line'] as const;
-export type Platform = (typeof PLATFORMS)[number];
+// One list of platforms for the whole project: the simulator serves exactly what Reachline reads.
+import type { Platform } from '@reachline/shared';
+
+export { PLATFORMS, type Platform } from '@reachline/shared';
 
 /** A request as a platform handler sees it: the path is relative to the platform prefix. */
 export interface SimRequest {
