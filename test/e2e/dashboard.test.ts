@@ -62,4 +62,15 @@ describe('dashboard overview', () => {
     expect(html).toMatch(/data-testid="kpi-published"[^]*?>0</);
     expect(html).not.toContain('role="alert"');
   });
+
+  it.each(['2564x', '1999', '<script>'])(
+    'refuses ?fy=%s with a clear message and no figures',
+    async (fy) => {
+      const html = await (await fetch(`${dashboard.url}/?fy=${encodeURIComponent(fy)}`)).text();
+      expect(html).toContain('role="alert"');
+      expect(html).toContain('must be a Buddhist-Era year such as 2564');
+      expect(html).not.toContain('data-testid="kpi-published"');
+      expect(html).not.toContain('<script>"'); // the value is escaped, never markup
+    },
+  );
 });

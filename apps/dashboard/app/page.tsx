@@ -7,9 +7,16 @@ export const dynamic = 'force-dynamic';
 
 const number = new Intl.NumberFormat('th-TH');
 
-function parseFiscalYear(value: string | string[] | undefined): number | null {
-  if (typeof value !== 'string') return null;
-  return /^25\d\d$/.test(value) ? Number(value) : null;
+/** The default year: FY2564 is the year on record until harvesting fills the current one. */
+const DEFAULT_FISCAL_YEAR = 2564;
+
+/** `?fy=` as a Buddhist-Era fiscal year, the default when absent, or an error to show. */
+function parseFiscalYear(value: string | string[] | undefined): number | { error: string } {
+  if (value === undefined) return DEFAULT_FISCAL_YEAR;
+  if (typeof value === 'string' && /^25\d\d$/.test(value)) return Number(value);
+  return {
+    error: `ปีงบประมาณต้องเป็นปี พ.ศ. สี่หลัก เช่น 2564 · The fiscal year (fy) must be a Buddhist-Era year such as 2564, not "${String(value)}".`,
+  };
 }
 
 export default async function OverviewPage({
@@ -18,8 +25,18 @@ export default async function OverviewPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  // FY2564 is the year on record; later the default follows the clock.
-  const fiscalYear = parseFiscalYear(params.fy) ?? 2564;
+  const fiscalYear = parseFiscalYear(params.fy);
+  if (typeof fiscalYear !== 'number') {
+    return (
+      <section className="error-box" role="alert">
+        <h1>ปีงบประมาณไม่ถูกต้อง · Invalid fiscal year</h1>
+        <p>{fiscalYear.error}</p>
+        <p>
+          <a href="/">กลับไปหน้าหลัก · Back to the overview</a>
+        </p>
+      </section>
+    );
+  }
 
   let kpi: KpiOverview;
   try {
