@@ -1,7 +1,7 @@
-import type { LoadedConfig } from '@reachline/shared/config';
+import { type LoadedConfig, serviceHostOf as hostOf } from '@reachline/shared/config';
 import { createModels, ensureIndexes } from '@reachline/shared/models';
 import { Queue } from 'bullmq';
-import { connectRedis, connectStore, hostOf } from './connect';
+import { connectRedis, connectStore } from './connect';
 import type { Logger } from './log';
 
 /** Name of the BullMQ queue that carries harvest batches (one job per account and batch). */

@@ -3,20 +3,11 @@
  * names the host (never the password) and the variable to fix.
  */
 import { Redis } from 'ioredis';
+import { serviceHostOf as hostOf } from '@reachline/shared/config';
 import mongoose from 'mongoose';
 
 export class StartupError extends Error {
   override name = 'StartupError';
-}
-
-/** `host:port` of a connection string, without credentials. */
-export function hostOf(uri: string): string {
-  try {
-    const u = new URL(uri);
-    return u.host || uri.replace(/\/\/[^@]*@/, '//');
-  } catch {
-    return '(unparseable address)';
-  }
 }
 
 export async function connectStore(uri: string, timeoutMs = 5_000): Promise<mongoose.Connection> {

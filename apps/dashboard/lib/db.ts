@@ -1,5 +1,5 @@
 import 'server-only';
-import { ConfigError, loadConfig } from '@reachline/shared/config';
+import { ConfigError, loadConfig, serviceHostOf as hostOf } from '@reachline/shared/config';
 import { createModels, type ReachlineModels } from '@reachline/shared/models';
 import mongoose from 'mongoose';
 
@@ -15,14 +15,6 @@ export class StoreUnavailableError extends Error {
 
 // One connection per server process, kept across hot reloads in development.
 const cache = globalThis as typeof globalThis & { __reachlineStore?: Promise<Store> };
-
-function hostOf(uri: string): string {
-  try {
-    return new URL(uri).host;
-  } catch {
-    return '(unparseable address)';
-  }
-}
 
 async function connect(): Promise<Store> {
   let uri: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type OptionalConfigKey, loadConfig } from './config';
+import { ConfigError, type OptionalConfigKey, loadConfig, serviceHostOf } from './config';
 
 const KEY = 'a'.repeat(64);
 const SECRET = 's3cret-'.repeat(6);
@@ -272,5 +272,21 @@ describe('loadConfig: required variables', () => {
 
   it.each(['development', 'test'])('%s runs without the secrets', (nodeEnv) => {
     expect(loadConfig({ NODE_ENV: nodeEnv }).TOKEN_ENCRYPTION_KEY).toBeUndefined();
+  });
+});
+
+describe('serviceHostOf', () => {
+  it.each([
+    [
+      'mongodb://user:s3cret@db.example.org:27017/reachline?authSource=admin',
+      'db.example.org:27017',
+    ],
+    ['mongodb://a:27017,b:27017,c:27017/reachline?replicaSet=rs0', 'a:27017,b:27017,c:27017'],
+    ['mongodb+srv://u:p@cluster0.example.net/reachline', 'cluster0.example.net'],
+    ['redis://:password@127.0.0.1:6379/0', '127.0.0.1:6379'],
+    ['rediss://cache.internal', 'cache.internal'],
+    ['not a url', '(unparseable address)'],
+  ])('%s -> %s', (uri, host) => {
+    expect(serviceHostOf(uri)).toBe(host);
   });
 });

@@ -227,3 +227,13 @@ function shownValue(key: ConfigKey, value: string): string {
   if (shown.length > 80) shown = `${shown.slice(0, 77)}...`;
   return `got ${JSON.stringify(shown)}`;
 }
+
+/**
+ * `host:port` of a service connection string, never its credentials: what start-up errors and
+ * logs may say about where the store or Redis is.
+ */
+export function serviceHostOf(uri: string): string {
+  // Not the URL parser: a replica-set string (mongodb://a:27017,b:27017/db) is not a valid URL.
+  const match = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#]+)/i.exec(uri.trim());
+  return match?.[1] ?? '(unparseable address)';
+}
