@@ -2,8 +2,10 @@
  * The dashboard's first page, built for production and served by `next start`, reads the FY2564
  * KPI from the store; checked over HTTP and in headless Chromium (with a screenshot).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { buildDashboard } from '@reachline/dev-services';
 import { loadFy2564 } from '@reachline/shared/data';
 import { createModels, ensureIndexes } from '@reachline/shared/models';
 import { importFy2564 } from '@reachline/shared/seed';
@@ -73,4 +75,38 @@ describe('dashboard overview', () => {
       expect(html).not.toContain('<script>"'); // the value is escaped, never markup
     },
   );
+});
+
+describe('dashboard start-up', () => {
+  const server = resolve(
+    import.meta.dirname,
+    '../../apps/dashboard/.next/standalone/apps/dashboard/server.js',
+  );
+  it.each([
+    ['a missing MONGODB_URI', {}, /^reachline dashboard: MONGODB_URI is missing/m],
+    [
+      'a malformed MONGODB_URI',
+      { MONGODB_URI: 'localhost:27017' },
+      /^reachline dashboard: MONGODB_URI is malformed/m,
+    ],
+  ])('stops with one sentence on %s', async (_name, env, pattern) => {
+    await buildDashboard();
+    const run = spawnSync(process.execPath, [server], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        PORT: '0',
+        HOSTNAME: '127.0.0.1',
+        SESSION_SECRET: 'x'.repeat(40),
+        TOKEN_ENCRYPTION_KEY: 'a'.repeat(64),
+        ...env,
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(pattern);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
 });

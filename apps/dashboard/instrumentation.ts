@@ -1,0 +1,10 @@
+/**
+ * Runs once when the dashboard's server starts: a missing or malformed setting stops it with one
+ * sentence, before it serves a page. An unreachable store does not stop it: the pages and
+ * /api/health say so until the store answers (compose starts the dashboard after a healthy mongo).
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { checkDashboardConfig } = await import('./lib/startupCheck');
+  checkDashboardConfig();
+}
