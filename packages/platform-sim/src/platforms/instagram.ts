@@ -269,20 +269,16 @@ export class InstagramPlatform implements PlatformHandler {
       const comments = g(p.finalComments);
       const shares = g(p.finalShares);
       const saved = Math.floor(shares / 2);
-      const value =
-        name === 'reach'
-          ? g(p.finalReach)
-          : name === 'views'
-            ? g(p.finalViews)
-            : name === 'likes'
-              ? likes
-              : name === 'comments'
-                ? comments
-                : name === 'shares'
-                  ? shares
-                  : name === 'saved'
-                    ? saved
-                    : likes + comments + shares + saved;
+      const valueOf: Record<(typeof INSTAGRAM_METRICS)[number], number> = {
+        reach: g(p.finalReach),
+        views: g(p.finalViews),
+        likes,
+        comments,
+        shares,
+        saved,
+        total_interactions: likes + comments + shares + saved,
+      };
+      const value = valueOf[name as (typeof INSTAGRAM_METRICS)[number]];
       const [title, description] = TITLES[name] ?? [name, name];
       values.push({ name, value, title, description });
     }
