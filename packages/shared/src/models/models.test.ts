@@ -1,4 +1,4 @@
-// Schema validation only (`validateSync`), no database: the connection below is never opened.
+// Schema validation only (`validate()`, which touches no database), no database: the connection below is never opened.
 import mongoose, { Types } from 'mongoose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN_STEPS } from '../kpi';
@@ -21,9 +21,17 @@ const id = (): Types.ObjectId => new Types.ObjectId();
 const published = new Date('2021-03-31T18:30:00Z');
 
 /** Paths that fail validation, sorted; [] when the document is valid. */
-function invalidPaths(model: ReachlineModels[keyof ReachlineModels], doc: object): string[] {
-  const error = new (model as mongoose.Model<unknown>)(doc).validateSync();
-  return error ? Object.keys(error.errors).sort() : [];
+async function invalidPaths(
+  model: ReachlineModels[keyof ReachlineModels],
+  doc: object,
+): Promise<string[]> {
+  try {
+    await new (model as mongoose.Model<unknown>)(doc).validate();
+    return [];
+  } catch (err) {
+    if (err instanceof mongoose.Error.ValidationError) return Object.keys(err.errors).sort();
+    throw err;
+  }
 }
 
 const validPost = () => ({
@@ -117,8 +125,8 @@ describe('posts', () => {
       { harvestError: { message: 'x', at: new Date() } },
       ['harvestError.class'],
     ],
-  ])('%s', (_label, patch, paths) => {
-    expect(invalidPaths(models.Post, { ...validPost(), ...patch })).toEqual(paths);
+  ])('%s', async (_label, patch, paths) => {
+    expect(await invalidPaths(models.Post, { ...validPost(), ...patch })).toEqual(paths);
   });
 
   it('defaults: not an infographic, no story, nothing harvested yet', () => {
@@ -154,8 +162,8 @@ describe('stories', () => {
     ['reach mode "avg"', { reachMode: 'avg' }, ['reachMode']],
     ['no threshold', { threshold: undefined }, ['threshold']],
     ['an unknown platform', { platforms: ['facebook', 'friendster'] }, ['platforms.1']],
-  ])('%s', (_label, patch, paths) => {
-    expect(invalidPaths(models.Story, { ...validStory(), ...patch })).toEqual(paths);
+  ])('%s', async (_label, patch, paths) => {
+    expect(await invalidPaths(models.Story, { ...validStory(), ...patch })).toEqual(paths);
   });
 });
 
@@ -178,8 +186,10 @@ describe('reach_snapshots', () => {
     ['no reach', { reach: undefined }, ['reach']],
     ['source "scraper"', { source: 'scraper' }, ['source']],
     ['a non-numeric extra metric', { metrics: { likes: 'many' } }, ['metrics.likes']],
-  ])('%s', (_label, patch, paths) => {
-    expect(invalidPaths(models.ReachSnapshot, { ...validSnapshot(), ...patch })).toEqual(paths);
+  ])('%s', async (_label, patch, paths) => {
+    expect(await invalidPaths(models.ReachSnapshot, { ...validSnapshot(), ...patch })).toEqual(
+      paths,
+    );
   });
 
   it.each([
@@ -236,8 +246,8 @@ describe('accounts', () => {
     ['a plain token', { encryptedToken: 'EAAGm0PX4ZCpsBA' }, ['encryptedToken']],
     ['token status "revoked"', { tokenStatus: 'revoked' }, ['tokenStatus']],
     ['a negative usage', { quota: { usagePercent: -5 } }, ['quota.usagePercent']],
-  ])('%s', (_label, patch, paths) => {
-    expect(invalidPaths(models.Account, { ...validAccount(), ...patch })).toEqual(paths);
+  ])('%s', async (_label, patch, paths) => {
+    expect(await invalidPaths(models.Account, { ...validAccount(), ...patch })).toEqual(paths);
   });
 });
 
@@ -251,8 +261,8 @@ describe('users', () => {
     ['role "owner"', { role: 'owner' }, ['role']],
     ['an email without @', { email: 'editor.bangkok.go.th' }, ['email']],
     ['no password hash', { passwordHash: undefined }, ['passwordHash']],
-  ])('%s', (_label, patch, paths) => {
-    expect(invalidPaths(models.User, { ...validUser(), ...patch })).toEqual(paths);
+  ])('%s', async (_label, patch, paths) => {
+    expect(await invalidPaths(models.User, { ...validUser(), ...patch })).toEqual(paths);
   });
 
   it('lower-cases and trims the email, and defaults to viewer', () => {
@@ -263,9 +273,9 @@ describe('users', () => {
 });
 
 describe('kpi_settings', () => {
-  it('defaults to the FY2564 goal and plan', () => {
+  it('defaults to the FY2564 goal and plan', async () => {
     const settings = new models.KpiSettings({ fiscalYear: 2565 });
-    expect(settings.validateSync()).toBeUndefined();
+    await expect(settings.validate()).resolves.toBeUndefined();
     expect(settings.toObject()).toMatchObject({
       threshold: 3000,
       targetStories: 50,
@@ -299,8 +309,8 @@ describe('kpi_settings', () => {
       ['planSteps'],
     ],
     ['story reach "avg"', { storyReach: 'avg' }, ['storyReach']],
-  ])('%s', (_label, patch, paths) => {
-    expect(invalidPaths(models.KpiSettings, { fiscalYear: 2565, ...patch })).toEqual(paths);
+  ])('%s', async (_label, patch, paths) => {
+    expect(await invalidPaths(models.KpiSettings, { fiscalYear: 2565, ...patch })).toEqual(paths);
   });
 });
 
@@ -334,8 +344,8 @@ describe('reports', () => {
       { items: [{ postId: id(), platform: 'x', title: 't', reachMetric: 'm', passed: false }] },
       ['items.0.reach'],
     ],
-  ])('%s', (_label, patch, paths) => {
-    expect(invalidPaths(models.Report, { ...validReport(), ...patch })).toEqual(paths);
+  ])('%s', async (_label, patch, paths) => {
+    expect(await invalidPaths(models.Report, { ...validReport(), ...patch })).toEqual(paths);
   });
 });
 
@@ -351,7 +361,7 @@ describe('harvest_runs', () => {
     ['no job id', { jobId: undefined }, ['jobId']],
     ['a negative API call count', { apiCalls: -1 }, ['apiCalls']],
     ['status "exploded"', { status: 'exploded' }, ['status']],
-  ])('%s', (_label, patch, paths) => {
-    expect(invalidPaths(models.HarvestRun, { ...validRun(), ...patch })).toEqual(paths);
+  ])('%s', async (_label, patch, paths) => {
+    expect(await invalidPaths(models.HarvestRun, { ...validRun(), ...patch })).toEqual(paths);
   });
 });
