@@ -5,6 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { type RunningDashboard, startDashboard } from '@reachline/dev-services';
 import { type Browser, chromium } from 'playwright-core';
+import { inject } from 'vitest';
+
+import './provided';
 
 export type { RunningDashboard };
 
@@ -19,10 +22,17 @@ export function startTestDashboard(env: Record<string, string>): Promise<Running
   });
 }
 
-/** Debian's Chromium, headless, with the flags this machine needs (no network beyond loopback). */
+/**
+ * The browser test/global-setup.ts found or installed (CHROMIUM_PATH, Chromium or Chrome on PATH),
+ * headless, with the flags this machine needs (no network beyond loopback).
+ */
 export function launchBrowser(): Promise<Browser> {
+  const browser = inject('reachlineBrowser');
+  if (browser === undefined)
+    throw new Error('no browser was provided: run the tests from the repository root.');
+  if (!browser.ok) throw new Error(browser.error);
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: browser.path,
     args: [
       '--headless',
       '--no-sandbox',

@@ -14,8 +14,12 @@ export type ProvidedServices =
     }
   | { ok: false; error: string };
 
+/** The browser executable for playwright-core, or why there is none. */
+export type ProvidedBrowser = { ok: true; path: string } | { ok: false; error: string };
+
 declare module 'vitest' {
   export interface ProvidedContext {
     reachlineServices: ProvidedServices;
+    reachlineBrowser: ProvidedBrowser;
   }
 }

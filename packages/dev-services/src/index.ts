@@ -81,3 +81,15 @@ export {
   type RunningDashboard,
   type StartDashboardOptions,
 } from './dashboard';
+export {
+  ensureBrowser,
+  findBrowser,
+  systemBrowserHost,
+  BROWSER_COMMANDS,
+  BROWSER_PACKAGES,
+  INSTALL_BROWSER,
+  INSTALL_THAI_FONTS,
+  MACOS_CHROME,
+  type BrowserHost,
+  type BrowserSetup,
+} from './browser';
