@@ -9,3 +9,4 @@ export * from './events';
 export * from './kpi';
 export * from './platforms';
 export * from './thaiCalendar';
+export * from './storyRules';

@@ -11,7 +11,9 @@
 import type { Connection, Model, Schema } from 'mongoose';
 import { type AccountDoc, accountSchema } from './accounts';
 import { type HarvestRunDoc, harvestRunSchema } from './harvestRuns';
+import { type KpiFiguresDoc, kpiFiguresSchema } from './kpiFigures';
 import { type KpiSettingsDoc, kpiSettingsSchema } from './kpiSettings';
+import { type PostHistoryDoc, postHistorySchema } from './postHistories';
 import { type PostDoc, postSchema } from './posts';
 import { type ReachSnapshotDoc, reachSnapshotSchema } from './reachSnapshots';
 import { type ReportDoc, reportSchema } from './reports';
@@ -20,7 +22,9 @@ import { type UserDoc, userSchema } from './users';
 
 export * from './accounts';
 export * from './harvestRuns';
+export * from './kpiFigures';
 export * from './kpiSettings';
+export * from './postHistories';
 export * from './period';
 export * from './posts';
 export * from './reachSnapshots';
@@ -37,6 +41,8 @@ export interface ReachlineModels {
   Report: Model<ReportDoc>;
   KpiSettings: Model<KpiSettingsDoc>;
   User: Model<UserDoc>;
+  PostHistory: Model<PostHistoryDoc>;
+  KpiFigures: Model<KpiFiguresDoc>;
 }
 
 /** Collection names exactly as DESIGN.md spells them. */
@@ -49,6 +55,8 @@ export const COLLECTIONS = {
   Report: 'reports',
   KpiSettings: 'kpi_settings',
   User: 'users',
+  PostHistory: 'post_histories',
+  KpiFigures: 'kpi_figures',
 } as const satisfies Record<keyof ReachlineModels, string>;
 
 function bind<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
@@ -57,7 +65,7 @@ function bind<T>(connection: Connection, name: string, schema: Schema<T>): Model
   return existing ?? connection.model<T>(name, schema);
 }
 
-/** The eight models, bound to `connection`. Safe to call more than once per connection. */
+/** The models, bound to `connection`. Safe to call more than once per connection. */
 export function createModels(connection: Connection): ReachlineModels {
   return {
     Account: bind(connection, 'Account', accountSchema),
@@ -68,6 +76,8 @@ export function createModels(connection: Connection): ReachlineModels {
     Report: bind(connection, 'Report', reportSchema),
     KpiSettings: bind(connection, 'KpiSettings', kpiSettingsSchema),
     User: bind(connection, 'User', userSchema),
+    PostHistory: bind(connection, 'PostHistory', postHistorySchema),
+    KpiFigures: bind(connection, 'KpiFigures', kpiFiguresSchema),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Schema, type Types } from 'mongoose';
+import { PLATFORMS, type Platform } from '../platforms';
 import {
   DEFAULT_KPI_TARGETS,
   DEFAULT_PLAN_STEPS,
@@ -13,6 +14,8 @@ export interface InfographicRule {
   hashtags: string[];
   /** Any of these words in the title or text marks an infographic. */
   keywords: string[];
+  /** When not empty, only posts of these media types (as the platform names them) count. */
+  mediaTypes: string[];
 }
 
 /** The KPI settings of one fiscal year (collection `kpi_settings`). */
@@ -25,6 +28,11 @@ export interface KpiSettingsDoc {
   planSteps: PlanStep[];
   infographicRule: InfographicRule;
   storyReach: StoryReachMode;
+  /**
+   * Which platforms' numbers make a story's reach; empty = every platform. FY2564 counts Facebook
+   * only (the figure the office reported); the others are still stored and shown.
+   */
+  countedPlatforms: Platform[];
   /** Template of the monthly progress text; empty = the built-in seed-style template. */
   reportTemplate: string;
   createdAt?: Date;
@@ -43,6 +51,7 @@ const infographicRuleSchema = new Schema<InfographicRule>(
   {
     hashtags: { type: [String], default: [] },
     keywords: { type: [String], default: [] },
+    mediaTypes: { type: [String], default: [] },
   },
   { _id: false },
 );
@@ -82,6 +91,7 @@ export const kpiSettingsSchema = new Schema<KpiSettingsDoc>(
       default: DEFAULT_KPI_TARGETS.storyReach,
       required: true,
     },
+    countedPlatforms: { type: [{ type: String, enum: PLATFORMS }], default: [] },
     reportTemplate: { type: String, default: '' },
   },
   { collection: 'kpi_settings', autoIndex: false, timestamps: true, versionKey: false },

@@ -3,6 +3,15 @@ import { STORY_REACH_MODES, type StoryReachMode } from '../kpi';
 import { PLATFORMS, type Platform } from '../platforms';
 import { type StoredPeriod, periodSchema } from './period';
 
+/** A post's part in its story: its latest reach, kept in the story so the roll-up reads one doc. */
+export interface StoryMember {
+  platform: Platform;
+  /** The post's latest reach (null until harvested). */
+  reach: number | null;
+  /** Whether this post's platform counts under the year's counting rule. */
+  counted: boolean;
+}
+
 /** One infographic, possibly cross-posted on several platforms: the unit the KPI counts. */
 export interface StoryDoc {
   _id: Types.ObjectId;
@@ -12,6 +21,10 @@ export interface StoryDoc {
   period: StoredPeriod;
   postIds: Types.ObjectId[];
   platforms: Platform[];
+  /** By post id (hex): each member's latest reach, so reach is recomputed from this doc alone. */
+  members: Map<string, StoryMember>;
+  /** The normalised title cross-posts are matched on (`normaliseTitle`). */
+  titleKey: string;
   /** storyReach(posts' latestReach, reachMode), written on every harvest. */
   reach: number;
   reachMode: StoryReachMode;
@@ -31,6 +44,19 @@ export const storySchema = new Schema<StoryDoc>(
     period: { type: periodSchema, required: true },
     postIds: { type: [{ type: Schema.Types.ObjectId, ref: 'Post' }], default: [] },
     platforms: { type: [{ type: String, enum: PLATFORMS }], default: [] },
+    members: {
+      type: Map,
+      of: new Schema<StoryMember>(
+        {
+          platform: { type: String, enum: PLATFORMS, required: true },
+          reach: { type: Number, default: null, min: 0 },
+          counted: { type: Boolean, default: true },
+        },
+        { _id: false },
+      ),
+      default: () => new Map<string, StoryMember>(),
+    },
+    titleKey: { type: String, default: '' },
     reach: { type: Number, default: 0, min: 0, required: true },
     reachMode: { type: String, enum: STORY_REACH_MODES, default: 'sum', required: true },
     threshold: { type: Number, required: true, min: 1 },
