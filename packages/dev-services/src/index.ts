@@ -54,7 +54,18 @@ export {
   type MongoService,
   type MongoBackend,
 } from './mongo';
-export { ensureFerretdb, ferretdbBinaryPath, NO_MONGO } from './ferretdb';
+export {
+  ensureFerretdb,
+  startFerretdb,
+  buildFerretdb,
+  applyFerretdbPatches,
+  readFerretdbPatches,
+  ferretdbBinaryPath,
+  NO_MONGO,
+  type FerretdbPatch,
+  type FerretdbProcess,
+  type FerretdbVariant,
+} from './ferretdb';
 export type { ServiceOptions } from './options';
 export { ServiceError, isServiceError } from './errors';
 export {
