@@ -1,0 +1,188 @@
+/**
+ * The two changes tools/ferretdb makes to FerretDB 1.24.2 (tools/ferretdb/patches.json), checked
+ * against the store under test: `_id` lookups search the `_id_` index instead of scanning the
+ * table, and update commands of more than 100 statements (or many concurrent bulk updates) answer
+ * instead of waiting forever for a pooled SQLite connection. Against MongoDB the same tests pass
+ * (an index plan: IXSCAN, IDHACK or EXPRESS). Also: a patch whose upstream text is gone stops the
+ * build with one sentence, and editing a patch changes the cache key of the binary.
+ */
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+  applyFerretdbPatches,
+  ferretdbBinaryPath,
+  findRepoRoot,
+  readFerretdbPatches,
+} from '@reachline/dev-services';
+import { Types } from 'mongoose';
+import { describe, expect, it } from 'vitest';
+
+import { useTestDatabase } from '../helpers/services';
+
+const db = useTestDatabase();
+
+interface Doc {
+  _id: string | Types.ObjectId;
+  n: number;
+  round?: number;
+  writes?: number;
+  pad: string;
+}
+
+const PAD = 'x'.repeat(240); // ~300-byte documents
+
+function coll(name: string) {
+  const native = db.connection.db;
+  if (!native) throw new Error('no database handle on the test connection');
+  return native.collection<Doc>(name);
+}
+
+/** Rejects with `what did not answer within N s` instead of letting a hung command hang the test. */
+async function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const id = (i: number) => `d-${String(i).padStart(6, '0')}`;
+
+/** Is the store FerretDB (its buildInfo has ferretdbVersion), whatever MONGODB_URI says? */
+async function isFerretdb(): Promise<boolean> {
+  const native = db.connection.db;
+  if (!native) throw new Error('no database handle on the test connection');
+  const info = await native.admin().command({ buildInfo: 1 });
+  return 'ferretdbVersion' in info;
+}
+
+describe('_id lookups use the _id_ index', () => {
+  it('explains find({_id}) as an index search, for string and ObjectId _ids, and finds the row', async () => {
+    const c = coll('by_id');
+    const oids = Array.from({ length: 2000 }, () => new Types.ObjectId());
+    await c.insertMany(
+      Array.from({ length: 2000 }, (_, i) => ({ _id: id(i), n: i, pad: PAD })),
+      { ordered: false },
+    );
+    await c.insertMany(
+      oids.map((o, i) => ({ _id: o, n: i, pad: PAD })),
+      { ordered: false },
+    );
+    const ferret = await isFerretdb();
+    for (const _id of [id(1999), oids[1999]!]) {
+      const plan = JSON.stringify(await c.find({ _id }).explain());
+      if (ferret) {
+        // FerretDB's SQLite backend reports SQLite's EXPLAIN QUERY PLAN rows.
+        expect(plan).toMatch(/SEARCH \S+ USING INDEX \S+__id_ /);
+        expect(plan).not.toMatch(/detail=SCAN/);
+      } else {
+        expect(plan).toMatch(/IXSCAN|IDHACK|EXPRESS/);
+      }
+      const found = await c.findOne({ _id });
+      expect(found?.n).toBe(1999);
+    }
+    expect(await c.findOne({ _id: 'd-missing' })).toBeNull();
+    // updateOne and deleteOne by _id go through the same pushdown.
+    const upd = await c.updateOne({ _id: id(1500) }, { $set: { n: -1 } });
+    expect(upd).toMatchObject({ matchedCount: 1, modifiedCount: 1 });
+    expect((await c.findOne({ _id: id(1500) }))?.n).toBe(-1);
+    expect((await c.deleteOne({ _id: id(1501) })).deletedCount).toBe(1);
+    expect(await c.countDocuments({})).toBe(3999);
+  });
+});
+
+describe('update commands of more than 100 statements answer', () => {
+  it('applies one bulkWrite of 500 updateOne', async () => {
+    const c = coll('bulk500');
+    await c.insertMany(Array.from({ length: 500 }, (_, i) => ({ _id: id(i), n: 0, pad: PAD })));
+    const ops = Array.from({ length: 500 }, (_, i) => ({
+      updateOne: { filter: { _id: id(i) }, update: { $set: { n: i + 1 } } },
+    }));
+    const res = await within(20_000, 'one bulkWrite of 500 updateOne', c.bulkWrite(ops));
+    expect(res.matchedCount).toBe(500);
+    expect(res.modifiedCount).toBe(500);
+    const docs = await c.find({}, { projection: { n: 1 } }).toArray();
+    expect(docs).toHaveLength(500);
+    expect(docs.filter((d) => d.n === Number(String(d._id).slice(2)) + 1)).toHaveLength(500);
+  });
+
+  it('lets 8 concurrent writers run 50-statement bulk upserts, round after round, and stores every write', async () => {
+    const c = coll('concurrent');
+    const WRITERS = 8;
+    const ROUNDS = 4;
+    const PER = 50;
+    const writer = async (w: number): Promise<{ upserted: number; matched: number }> => {
+      let upserted = 0;
+      let matched = 0;
+      for (let r = 0; r < ROUNDS; r++) {
+        const ops = Array.from({ length: PER }, (_, i) => ({
+          updateOne: {
+            filter: { _id: `w${w}-${i}` },
+            update: { $set: { round: r, pad: PAD }, $inc: { writes: 1 }, $setOnInsert: { n: i } },
+            upsert: true,
+          },
+        }));
+        const res = await c.bulkWrite(ops);
+        upserted += res.upsertedCount;
+        matched += res.matchedCount;
+      }
+      return { upserted, matched };
+    };
+    const results = await within(
+      25_000,
+      `${WRITERS} concurrent writers of ${ROUNDS} rounds of ${PER}-statement bulk upserts`,
+      Promise.all(Array.from({ length: WRITERS }, (_, w) => writer(w))),
+    );
+    for (const r of results) expect(r).toEqual({ upserted: PER, matched: PER * (ROUNDS - 1) });
+    expect(await c.countDocuments({})).toBe(WRITERS * PER);
+    expect(await c.countDocuments({ writes: ROUNDS, round: ROUNDS - 1 })).toBe(WRITERS * PER);
+  });
+});
+
+describe('tools/ferretdb/patches.json', () => {
+  const root = findRepoRoot();
+
+  it('stops with one sentence naming the file and the text when an upstream text is gone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ferretdb-patch-'));
+    try {
+      const { patches } = readFerretdbPatches(root);
+      expect(patches.length).toBeGreaterThanOrEqual(2);
+      for (const p of patches) {
+        mkdirSync(join(dir, p.file, '..'), { recursive: true });
+        writeFileSync(join(dir, p.file), `// before\n${p.find.join('\n')}\n// after\n`);
+      }
+      applyFerretdbPatches(dir, patches, 'fake@v0');
+      // Applied once, the texts are gone: applying again must fail, naming file and text.
+      const first = patches[0]!;
+      expect(() => applyFerretdbPatches(dir, patches, 'fake@v0')).toThrow(
+        `FerretDB patch ${first.id} does not apply: ${first.file} in fake@v0 does not contain ${JSON.stringify(first.find.join('\n'))}.`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('is part of the cache key of the patched binary, and the stock binary has its own name', () => {
+    const fake = mkdtempSync(join(tmpdir(), 'ferretdb-root-'));
+    try {
+      mkdirSync(join(fake, 'tools', 'ferretdb'), { recursive: true });
+      for (const f of ['main.go', 'go.mod', 'go.sum', 'patches.json'])
+        cpSync(join(root, 'tools', 'ferretdb', f), join(fake, 'tools', 'ferretdb', f));
+      const patched = ferretdbBinaryPath(fake, 'patched');
+      const stock = ferretdbBinaryPath(fake, 'stock');
+      expect(patched).not.toBe(stock);
+      expect(stock).toMatch(/ferretdb-stock-[0-9a-f]{16}$/);
+      writeFileSync(join(fake, 'tools', 'ferretdb', 'patches.json'), '{"module":"x","patches":[]}');
+      expect(ferretdbBinaryPath(fake, 'patched')).not.toBe(patched);
+      expect(ferretdbBinaryPath(fake, 'stock')).toBe(stock);
+    } finally {
+      rmSync(fake, { recursive: true, force: true });
+    }
+  });
+});
