@@ -168,9 +168,26 @@ describe('LINE insight message event', () => {
     });
     expect(r.body.messages?.[0]?.seq).toBe(1);
     expect((await event(small.id)).body.overview?.uniqueImpression).toBeNull();
-    await t.admin.setClock({ mode: 'fixed', at: new Date(big.publishedAt + 3_600_000) });
-    const early = (await event(big.id)).body.overview?.uniqueImpression ?? 0;
-    expect(early === null || early < big.finalReach).toBe(true);
+    await t.admin.setClock({ mode: 'fixed', at: new Date(big.publishedAt + 86_400_000) });
+    const early = (await event(big.id)).body.overview?.uniqueImpression;
+    expect(early).toBeTypeOf('number');
+    expect(early).toBeGreaterThanOrEqual(20);
+    expect(early).toBeLessThan(big.finalReach);
+  });
+
+  it('stops changing 14 days after the send (not 28 as elsewhere)', async () => {
+    const posts = t.sim.dataset.posts.filter((p) => p.platform === 'line');
+    const big = posts.reduce((a, b) => (b.finalReach > a.finalReach ? b : a));
+    const at = async (days: number) => {
+      await t.admin.setClock({ mode: 'fixed', at: new Date(big.publishedAt + days * 86_400_000) });
+      return (await event(big.id)).body.overview?.uniqueImpression;
+    };
+    const day7 = await at(7);
+    expect(day7).toBeTypeOf('number');
+    expect(day7).toBeLessThan(big.finalReach);
+    expect(await at(14)).toBe(big.finalReach);
+    expect(await at(21)).toBe(big.finalReach);
+    expect(await at(90)).toBe(big.finalReach);
   });
 
   it('answers 401 for a wrong token and 429 after the hourly limit', async () => {
