@@ -194,7 +194,9 @@ export const DEFAULT_LIMITS: LimitSettings = {
   // Pages BUC: 4800 x engaged users per hour; we model one fixed quota per page.
   facebook: { windowMs: 3_600_000, callQuota: 4800, headerThresholdPercent: 5 },
   instagram: { windowMs: 86_400_000, callQuota: 4800, headerThresholdPercent: 5 },
-  // GET /2/tweets: 5,000 per 15 minutes per user.
+  // GET /2/tweets: 5,000 per 15 minutes per user (research §3). The 3,500 per 15 minutes is the
+  // per-app limit for app-only Bearer tokens, which the simulator does not issue: its X token is
+  // a user-context token (it is shown non_public_metrics).
   x: { windowMs: 900_000, limit: 5000 },
   youtube: { dailyUnits: 10_000 },
   tiktok: { windowMs: 60_000, limit: 600 },

@@ -6,6 +6,7 @@ import {
   type RunningSimulator,
   type SimAccountInfo,
   type SimulatorOptions,
+  type StartExtras,
 } from '../src/index';
 
 export interface TestSim {
@@ -15,8 +16,14 @@ export interface TestSim {
 }
 
 /** Start a simulator on a free port; batch `null` items are off unless the test asks. */
-export async function start(options: SimulatorOptions = {}): Promise<TestSim> {
-  const sim = await startSimulator({ ...options, faults: { batchNullRate: 0, ...options.faults } });
+export async function start(
+  options: SimulatorOptions = {},
+  extras: StartExtras = {},
+): Promise<TestSim> {
+  const sim = await startSimulator(
+    { ...options, faults: { batchNullRate: 0, ...options.faults } },
+    extras,
+  );
   return {
     sim,
     admin: new SimAdminClient(sim.url, sim.admin.token),
