@@ -38,6 +38,55 @@ function call(p: Platform): Promise<Response> {
 
 const ALL: Platform[] = ['facebook', 'instagram', 'x', 'youtube', 'tiktok', 'line'];
 
+/** Each platform's own answer to an expired token (shared/research/platform-apis.md). */
+function expectExpiredTokenError(p: Platform, status: number, body: Record<string, unknown>): void {
+  switch (p) {
+    case 'facebook':
+    case 'instagram': {
+      // §1.4: HTTP 400, OAuthException 190 with subcode 463 "Session has expired".
+      expect(status, p).toBe(400);
+      const e = graphErrorOf(body);
+      expect(e, p).toMatchObject({ code: 190, error_subcode: 463, type: 'OAuthException' });
+      expect(e.message, p).toMatch(/^Error validating access token: Session has expired on /);
+      return;
+    }
+    case 'x':
+      // §3: 401 with the v2 problem body {title, detail, type}.
+      expect(status, p).toBe(401);
+      expect(body, p).toMatchObject({ title: 'Unauthorized', status: 401 });
+      expect(typeof body.detail, p).toBe('string');
+      expect(typeof body.type, p).toBe('string');
+      return;
+    case 'youtube': {
+      // Google error format (§4): {error:{code, message, errors:[{message, domain, reason}]}}.
+      expect(status, p).toBe(400);
+      const e = body.error as { code: number; message: string; errors: Record<string, string>[] };
+      expect(e.code, p).toBe(400);
+      expect(e.message, p).toBe('API key expired. Please renew the API key.');
+      expect(e.errors[0], p).toMatchObject({ domain: 'global', reason: 'badRequest' });
+      return;
+    }
+    case 'tiktok': {
+      // §5: 401 access_token_invalid in the {data, error:{code, message, log_id}} envelope.
+      expect(status, p).toBe(401);
+      const e = body.error as { code: string; message: string; log_id: string };
+      expect(e.code, p).toBe('access_token_invalid');
+      expect(e.message, p).not.toBe('');
+      expect(typeof e.log_id, p).toBe('string');
+      return;
+    }
+    case 'line':
+      // §6: 401 with LINE's {message, details?} error shape.
+      expect(status, p).toBe(401);
+      expect(typeof body.message, p).toBe('string');
+      expect(
+        Object.keys(body).filter((k) => k !== 'details'),
+        p,
+      ).toEqual(['message']);
+      return;
+  }
+}
+
 beforeAll(async () => {
   t = await start();
 });
@@ -135,7 +184,11 @@ describe('fault switches', () => {
 
   it('expires every platform token through the admin API', async () => {
     for (const p of ALL) await t.admin.updateToken(t.account(p).token, { status: 'expired' });
-    for (const p of ALL) expect([400, 401]).toContain((await call(p)).status);
+    for (const p of ALL) {
+      const r = await call(p);
+      const body = (await r.json()) as Record<string, unknown>;
+      expectExpiredTokenError(p, r.status, body);
+    }
     await t.admin.reset();
     await t.admin.setClock({ mode: 'fixed', at: new Date(END_MS()) });
     for (const p of ALL) expect((await call(p)).status).toBe(200);
@@ -194,6 +247,19 @@ describe('admin API', () => {
     const since = log.lastSeq;
     await call('x');
     expect((await t.admin.requests({ since })).entries).toHaveLength(1);
+  });
+
+  it("keeps every platform's credentials out of the request log", async () => {
+    await t.admin.clearRequests();
+    for (const p of ALL) expect((await call(p)).status).toBe(200);
+    const log = await t.admin.requests();
+    expect(log.entries.map((e) => e.platform)).toEqual(ALL);
+    const byPlatform = new Map(log.entries.map((e) => [e.platform, e]));
+    for (const p of ['facebook', 'instagram'] as const)
+      expect(new URLSearchParams(byPlatform.get(p)?.query).get('access_token'), p).toBe('***');
+    expect(new URLSearchParams(byPlatform.get('youtube')?.query).get('key')).toBe('***');
+    const text = JSON.stringify(log);
+    for (const a of t.sim.accounts) expect(text, a.platform).not.toContain(a.token);
   });
 
   it('reports state with accounts, tokens and base URLs', async () => {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INSTAGRAM_RETIRED_METRICS } from '../src/index';
 import {
   getJson,
   graphErrorOf,
@@ -54,19 +53,24 @@ describe('Instagram', () => {
     expect(metricValue(data, 'views')).toBe(post?.finalViews);
   });
 
-  it.each(INSTAGRAM_RETIRED_METRICS.slice(0, 2))(
-    'fails the whole call with code 100 when %s is asked',
-    async (m) => {
-      const r = await getJson(
-        `${base}/${media[0]}/insights?metric=reach,${m}&access_token=${token}`,
-      );
-      expect(r.status).toBe(400);
-      const e = graphErrorOf(r.body);
-      expect(e.code).toBe(100);
-      expect(e.message).toContain(m);
-      expect(r.body.data).toBeUndefined();
-    },
-  );
+  // Retired for all versions on 2025-04-21 (research §2): impressions (replaced by views), plays,
+  // clips_replays_count, ig_reels_aggregated_all_plays_count, and video_views.
+  it.each([
+    'impressions',
+    'plays',
+    'clips_replays_count',
+    'ig_reels_aggregated_all_plays_count',
+    'video_views',
+  ])('fails the whole call with code 100 "no longer supported" when %s is asked', async (m) => {
+    const r = await getJson(`${base}/${media[0]}/insights?metric=reach,${m}&access_token=${token}`);
+    expect(r.status).toBe(400);
+    const e = graphErrorOf(r.body);
+    expect(e).toMatchObject({ code: 100, type: 'OAuthException' });
+    expect(e.message).toContain(
+      `Starting from version 22 and above, the ${m} metric is no longer supported for the queried media`,
+    );
+    expect(r.body.data).toBeUndefined();
+  });
 
   it('answers code 190 for an expired token and 80002 with usage once the IG quota is spent', async () => {
     await t.admin.updateToken(token, { status: 'expired' });
