@@ -215,14 +215,25 @@ async function moduleDir(
     env,
     what,
   );
-  let dir: unknown;
+  let info: { Dir?: unknown; Sum?: unknown } = {};
   try {
-    dir = (JSON.parse(out) as { Dir?: unknown }).Dir;
+    info = JSON.parse(out) as typeof info;
   } catch {
     // handled below
   }
+  const dir = info.Dir;
   if (typeof dir !== 'string' || !existsSync(dir))
     throw new ServiceError(`${what} did not name the module's directory.`);
+  // The source we patch must be the release that go.sum pins.
+  const gosum = readFileSync(join(toolDir(root), 'go.sum'), 'utf8');
+  const pinned = gosum
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .find((f) => f[0] === module && f[1] === version)?.[2];
+  if (!pinned || pinned !== info.Sum)
+    throw new ServiceError(
+      `${what} gave hash ${String(info.Sum)} but tools/ferretdb/go.sum pins ${pinned ?? 'none'}.`,
+    );
   return dir;
 }
 
