@@ -1,7 +1,8 @@
 /**
  * The posts the simulator serves. Either the FY2564 seed (every seed post on the Facebook page with
- * its recorded final reach; some cross-posted to other platforms as the same story; plus ordinary
- * posts without the infographic hashtag) or a generated set of any size from a seed number.
+ * its recorded final reach, reached on the report date of the entry that listed it; some
+ * cross-posted to other platforms as the same story; plus ordinary posts without the infographic
+ * hashtag), a generated set of any size from a seed number, or a JSON file (`datasetFile.ts`).
  * Everything is deterministic for a given seed.
  */
 import { loadFy2564 } from '@reachline/shared/data';
@@ -18,7 +19,22 @@ import { DAY_MS, PLATFORMS, type Platform } from './types';
 
 /** Hashtag that marks an infographic post; ordinary posts never carry it. */
 export const INFOGRAPHIC_MARKER = '#อินโฟกราฟิกกทม';
-const ORG_TAG = '#กรุงเทพมหานคร';
+export const ORG_TAG = '#กรุงเทพมหานคร';
+/** LINE custom aggregation units of infographic sends start with this; ordinary sends with `news_`. */
+export const INFOGRAPHIC_UNIT_PREFIX = 'infographic_';
+export const ORDINARY_UNIT_PREFIX = 'news_';
+
+/** Bangkok is UTC+7 all year (no daylight saving). */
+export const BANGKOK_OFFSET_MS = 7 * 3_600_000;
+
+/** 00:00 Asia/Bangkok on a `YYYY-MM-DD` date, as epoch milliseconds. */
+export function bangkokMidnight(date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) - BANGKOK_OFFSET_MS;
+}
+
+/** Where a post comes from (admin catalog only; the platform APIs never show it). */
+export type PostOrigin = 'seed' | 'ordinary' | 'generated' | 'file' | 'live';
 
 export interface SimAccount {
   platform: Platform;
@@ -35,8 +51,9 @@ export interface SimPost {
   accountId: string;
   /** Posts of the same story on several platforms share this. */
   storyId: string;
-  /** Set on the Facebook post (and its cross-posts) of a seed story. */
+  /** Set on the Facebook post (and its cross-posts) of a seed story; `ref` of a data set file. */
   seedId?: string;
+  origin: PostOrigin;
   title: string;
   /** Message / caption / tweet text / description. */
   text: string;
@@ -50,13 +67,23 @@ export interface SimPost {
   finalComments: number;
   finalShares: number;
   tauDays: number;
+  /** Days from publication until the counters reach their final values (may be fractional). */
   curveDays: number;
   /** LINE only: messages delivered. */
   delivered?: number;
+  /** LINE only: the custom aggregation unit the message was sent with. */
+  unit?: string;
+}
+
+/** The instant a post's counters reach their final values. */
+export function finalAt(p: SimPost): number {
+  return p.publishedAt + p.curveDays * DAY_MS;
 }
 
 export interface Dataset {
-  kind: 'fy2564' | 'generated';
+  kind: 'fy2564' | 'generated' | 'file';
+  /** The file a `file` data set was read from. */
+  source?: string;
   seed: number;
   accounts: SimAccount[];
   posts: SimPost[];
@@ -87,7 +114,7 @@ const REACH_FACTOR: Record<Exclude<Platform, 'facebook'>, [number, number]> = {
   line: [0.05, 0.4],
 };
 
-const TOPICS = [
+export const TOPICS = [
   'เตือนภัยน้ำท่วมช่วงหน้าฝน',
   'จุดฉีดวัคซีนใกล้บ้าน',
   'ค่าฝุ่น PM2.5 วันนี้',
@@ -100,7 +127,7 @@ const TOPICS = [
   'ลงทะเบียนผู้สูงอายุ',
 ];
 
-const ORDINARY = [
+export const ORDINARY = [
   'ผู้ว่าฯ ลงพื้นที่ตรวจเยี่ยม',
   'ประกาศวันหยุดราชการ',
   'ถ่ายทอดสดการประชุมสภากรุงเทพมหานคร',
@@ -143,14 +170,104 @@ interface StoryInput {
   reach: number;
 }
 
+/** Platform-shaped ids, unique within a data set, drawn from the data set's generator. */
+export class IdMaker {
+  constructor(
+    private readonly rng: Rng,
+    private readonly used: { has(id: string): boolean },
+    private readonly taken = new Set<string>(),
+  ) {}
+
+  private unique(make: () => string): string {
+    for (;;) {
+      const id = make();
+      if (!this.used.has(id) && !this.taken.has(id)) {
+        this.taken.add(id);
+        return id;
+      }
+    }
+  }
+
+  make(platform: Platform, accountId: string, publishedAt: number): string {
+    const rng = this.rng;
+    switch (platform) {
+      case 'facebook':
+        return this.unique(() => `${accountId}_1${randDigits(rng, 15)}`);
+      case 'instagram':
+        return this.unique(() => `18${randDigits(rng, 15)}`);
+      case 'x':
+        // Snowflake: milliseconds since the Twitter epoch, shifted left 22 bits.
+        return this.unique(() =>
+          (
+            (BigInt(Math.max(0, publishedAt - 1288834974657)) << 22n) |
+            BigInt(randInt(rng, 0, 4194303))
+          ).toString(),
+        );
+      case 'youtube':
+        return this.unique(() => randUrlSafe(rng, 11));
+      case 'tiktok':
+        return this.unique(() =>
+          (
+            (BigInt(Math.floor(publishedAt / 1000)) << 32n) |
+            BigInt(randInt(rng, 0, 2 ** 31))
+          ).toString(),
+        );
+      case 'line':
+        return this.unique(() => randUuid(rng));
+    }
+  }
+}
+
+/** Post text: the title, a blank line, then the hashtags (the marker only on infographics). */
+export function postText(title: string, infographic: boolean): string {
+  return infographic ? `${title}\n\n${INFOGRAPHIC_MARKER} ${ORG_TAG}` : `${title}\n\n${ORG_TAG}`;
+}
+
+/** Non-unique views as a multiple of reach, per platform. */
+export function viewsFactor(rng: Rng, platform: Platform): number {
+  return platform === 'facebook'
+    ? randFloat(rng, 1.2, 2.6)
+    : platform === 'instagram'
+      ? randFloat(rng, 1.3, 3)
+      : platform === 'line'
+        ? randFloat(rng, 1.05, 1.6)
+        : 1;
+}
+
+/**
+ * Give every LINE post without one a custom aggregation unit, named after its kind and its
+ * Bangkok send date: `infographic_20210415_1`, `news_20210415_1` (at most 30 characters).
+ */
+export function nameLineUnits(posts: SimPost[], taken: Set<string> = new Set()): void {
+  const line = posts
+    .filter((p) => p.platform === 'line' && p.unit === undefined)
+    .sort((a, b) => a.publishedAt - b.publishedAt || (a.id < b.id ? -1 : 1));
+  for (const p of line) {
+    const day = new Date(p.publishedAt + BANGKOK_OFFSET_MS).toISOString().slice(0, 10);
+    const stem = `${p.infographic ? INFOGRAPHIC_UNIT_PREFIX : ORDINARY_UNIT_PREFIX}${day.replaceAll('-', '')}_`;
+    let n = 1;
+    while (taken.has(`${stem}${n}`)) n++;
+    p.unit = `${stem}${n}`;
+    taken.add(p.unit);
+  }
+}
+
+interface BuiltStory extends StoryInput {
+  origin: PostOrigin;
+  /** Facebook post only: instant its counters reach their final values (default: 28 days). */
+  finalAt?: number;
+}
+
 class Builder {
   readonly posts: SimPost[] = [];
-  private readonly used = new Set<string>();
+  private readonly ids: IdMaker;
 
   constructor(
     private readonly rng: Rng,
     private readonly accounts: SimAccount[],
-  ) {}
+  ) {
+    this.ids = new IdMaker(rng, new Set());
+  }
 
   private account(platform: Platform): SimAccount {
     const a = this.accounts.find((x) => x.platform === platform);
@@ -158,85 +275,50 @@ class Builder {
     return a;
   }
 
-  private uniqueId(make: () => string): string {
-    for (;;) {
-      const id = make();
-      if (!this.used.has(id)) {
-        this.used.add(id);
-        return id;
-      }
-    }
-  }
-
   private newId(platform: Platform, publishedAt: number): string {
-    const rng = this.rng;
-    switch (platform) {
-      case 'facebook':
-        return this.uniqueId(() => `${this.account('facebook').accountId}_1${randDigits(rng, 15)}`);
-      case 'instagram':
-        return this.uniqueId(() => `18${randDigits(rng, 15)}`);
-      case 'x':
-        // Snowflake: milliseconds since the Twitter epoch, shifted left 22 bits.
-        return this.uniqueId(() =>
-          (
-            (BigInt(Math.max(0, publishedAt - 1288834974657)) << 22n) |
-            BigInt(randInt(rng, 0, 4194303))
-          ).toString(),
-        );
-      case 'youtube':
-        return this.uniqueId(() => randUrlSafe(rng, 11));
-      case 'tiktok':
-        return this.uniqueId(() =>
-          (
-            (BigInt(Math.floor(publishedAt / 1000)) << 32n) |
-            BigInt(randInt(rng, 0, 2 ** 31))
-          ).toString(),
-        );
-      case 'line':
-        return this.uniqueId(() => randUuid(rng));
-    }
+    return this.ids.make(platform, this.account(platform).accountId, publishedAt);
   }
 
-  private text(s: StoryInput): string {
-    return s.infographic
-      ? `${s.title}\n\n${INFOGRAPHIC_MARKER} ${ORG_TAG}`
-      : `${s.title}\n\n${ORG_TAG}`;
-  }
-
-  private push(platform: Platform, s: StoryInput, publishedAt: number, finalReach: number): void {
+  private push(
+    platform: Platform,
+    s: BuiltStory,
+    publishedAt: number,
+    finalReach: number,
+    end?: number,
+  ): void {
     const rng = this.rng;
-    const viewsFactor =
-      platform === 'facebook'
-        ? randFloat(rng, 1.2, 2.6)
-        : platform === 'instagram'
-          ? randFloat(rng, 1.3, 3)
-          : platform === 'line'
-            ? randFloat(rng, 1.05, 1.6)
-            : 1;
+    const factor = viewsFactor(rng, platform);
     const post: SimPost = {
       id: this.newId(platform, publishedAt),
       platform,
       accountId: this.account(platform).accountId,
       storyId: s.storyId,
+      origin: s.origin,
       title: s.title,
-      text: this.text(s),
+      text: postText(s.title, s.infographic),
       infographic: s.infographic,
       publishedAt,
       finalReach,
-      finalViews: Math.round(finalReach * viewsFactor),
+      finalViews: Math.round(finalReach * factor),
       finalLikes: Math.round(finalReach * randFloat(rng, 0.005, 0.04)),
       finalComments: Math.round(finalReach * randFloat(rng, 0.0005, 0.005)),
       finalShares: Math.round(finalReach * randFloat(rng, 0.001, 0.01)),
       tauDays: randFloat(rng, 1.5, 6),
       curveDays: platform === 'line' ? 14 : 28,
     };
+    if (end !== undefined) {
+      // The curve ends exactly at `end`; a third of the span at most for the time constant, so
+      // that a short span still grows visibly before it.
+      post.curveDays = Math.max(end - publishedAt, 3_600_000) / DAY_MS;
+      post.tauDays = Math.min(post.tauDays, post.curveDays / 3);
+    }
     if (s.seedId !== undefined) post.seedId = s.seedId;
     this.posts.push(post);
   }
 
-  addStory(s: StoryInput): void {
+  addStory(s: BuiltStory): void {
     const rng = this.rng;
-    this.push('facebook', s, s.publishedAt, s.reach);
+    this.push('facebook', s, s.publishedAt, s.reach, s.finalAt);
     for (const platform of PLATFORMS) {
       if (platform === 'facebook') continue;
       const [pInfo, pOrdinary] = CROSS_POST[platform];
@@ -300,6 +382,16 @@ export function compareNewestFirst(a: SimPost, b: SimPost): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
+/** Index a list of posts into a data set (also used by the file loader). */
+export function indexDataset(
+  kind: Dataset['kind'],
+  seed: number,
+  accounts: SimAccount[],
+  posts: SimPost[],
+): Dataset {
+  return index(kind, seed, accounts, posts);
+}
+
 export function buildDataset(spec: DatasetSpec, seed: number): Dataset {
   const rng = mulberry32(seed);
   const accounts = makeAccounts(rng);
@@ -311,10 +403,14 @@ export function buildDataset(spec: DatasetSpec, seed: number): Dataset {
       b.addStory({
         storyId: `story-${p.seedId}`,
         seedId: p.seedId,
+        origin: 'seed',
         title: p.title,
         infographic: true,
         publishedAt: p.publishedAt.getTime(),
         reach: p.reach,
+        // The office's number is the reach on the day of the entry that listed the post: the
+        // curve reaches it at 00:00 Bangkok time that day and stays there.
+        finalAt: bangkokMidnight(p.reportDate),
       });
       months.set(p.month, (months.get(p.month) ?? 0) + 1);
     }
@@ -326,6 +422,7 @@ export function buildDataset(spec: DatasetSpec, seed: number): Dataset {
         const day = randInt(rng, 1, 28);
         b.addStory({
           storyId: `story-ordinary-${++n}`,
+          origin: 'ordinary',
           title: `${ORDINARY[n % ORDINARY.length] ?? ''} (${day}/${m}/${y + 543})`,
           infographic: false,
           publishedAt: Date.UTC(y, m - 1, day, randInt(rng, 1, 12), randInt(rng, 0, 59)),
@@ -344,6 +441,7 @@ export function buildDataset(spec: DatasetSpec, seed: number): Dataset {
         ] ?? '';
       b.addStory({
         storyId: `story-gen-${i + 1}`,
+        origin: 'generated',
         title: `${topic} #${i + 1}`,
         infographic,
         publishedAt: start + Math.floor(rng() * spanDays * DAY_MS),
@@ -353,5 +451,6 @@ export function buildDataset(spec: DatasetSpec, seed: number): Dataset {
       });
     }
   }
+  nameLineUnits(b.posts);
   return index(spec.kind, seed, accounts, b.posts);
 }
