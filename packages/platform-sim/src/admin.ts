@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { SimContext } from './context';
+import { finalAt } from './dataset';
 import { faultPatchSchema } from './faults';
 import { clockSettingSchema, describeIssue } from './options';
 import type { RequestLog } from './requestLog';
@@ -61,6 +62,7 @@ const postsQuerySchema = z
   .object({
     platform: platformSchema.optional(),
     infographic: z.enum(['true', 'false']).optional(),
+    origin: z.enum(['seed', 'ordinary', 'generated', 'file', 'live']).optional(),
     offset: z.coerce.number().int().min(0).default(0),
     limit: z.coerce.number().int().min(1).max(200_000).default(1000),
   })
@@ -128,11 +130,12 @@ export class AdminApi {
     if (key === 'GET /_sim/posts') {
       const q = validate(postsQuerySchema, query);
       if ('error' in q) return q.error;
-      const { platform, infographic, offset, limit } = q.value;
+      const { platform, infographic, origin, offset, limit } = q.value;
       const all = ctx.dataset.posts.filter(
         (p) =>
           (platform === undefined || p.platform === platform) &&
-          (infographic === undefined || String(p.infographic) === infographic),
+          (infographic === undefined || String(p.infographic) === infographic) &&
+          (origin === undefined || p.origin === origin),
       );
       return ok({
         total: all.length,
@@ -142,12 +145,15 @@ export class AdminApi {
           accountId: p.accountId,
           storyId: p.storyId,
           seedId: p.seedId ?? null,
+          origin: p.origin,
           title: p.title,
           infographic: p.infographic,
           publishedAt: new Date(p.publishedAt).toISOString(),
           finalReach: p.finalReach,
           finalViews: p.finalViews,
           curveDays: p.curveDays,
+          finalAt: new Date(finalAt(p)).toISOString(),
+          ...(p.unit === undefined ? {} : { unit: p.unit }),
           deleted: ctx.deleted.has(p.id),
         })),
       });

@@ -23,12 +23,18 @@ export interface CatalogPost {
   accountId: string;
   storyId: string;
   seedId: string | null;
+  /** seed (FY2564 record), ordinary (FY2564 filler), generated, file, live. */
+  origin: 'seed' | 'ordinary' | 'generated' | 'file' | 'live';
   title: string;
   infographic: boolean;
   publishedAt: string;
   finalReach: number;
   finalViews: number;
   curveDays: number;
+  /** Instant the counters reach their final values (ISO 8601). */
+  finalAt: string;
+  /** LINE: custom aggregation unit. */
+  unit?: string;
   deleted: boolean;
 }
 
@@ -73,7 +79,13 @@ export class SimAdminClient {
   }
 
   posts(
-    filter: { platform?: Platform; infographic?: boolean; offset?: number; limit?: number } = {},
+    filter: {
+      platform?: Platform;
+      infographic?: boolean;
+      origin?: CatalogPost['origin'];
+      offset?: number;
+      limit?: number;
+    } = {},
   ): Promise<{
     total: number;
     posts: CatalogPost[];
