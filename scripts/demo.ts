@@ -66,9 +66,14 @@ async function main(): Promise<void> {
     const sim = await startSimulator({
       port: await freePort(4100),
       clock: { mode: 'accelerated', daySeconds: 60 },
+      // Live mode: the office keeps publishing while the demo runs (some infographics, some
+      // ordinary posts), so the collector has new posts to discover.
+      live: { postsPerDay: 2, platforms: ['facebook', 'instagram', 'x', 'line'] },
     });
     cleanups.push(() => sim.close());
-    say(`platform simulator: ${sim.url} (one simulated day per minute)`);
+    say(
+      `platform simulator: ${sim.url} (one simulated day per minute; 2 new posts a day on Facebook, Instagram, X and LINE)`,
+    );
 
     const secrets = {
       SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('hex'),

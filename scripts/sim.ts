@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import {
+  DatasetFileError,
   describeIssue,
   simulatorOptionsSchema,
   startSimulator,
@@ -18,9 +19,12 @@ const HELP = `Usage: npm run sim -- [flags]
   --day-seconds N       accelerated clock: wall seconds per simulated day (default 5)
   --start ISO           accelerated clock: simulated start instant
   --at ISO              fixed clock: the instant
-  --dataset NAME        fy2564 | generated (default fy2564)
+  --dataset NAME|FILE   fy2564 | generated | a JSON data set file (default fy2564; schema in
+                        packages/platform-sim/README.md, example in packages/platform-sim/examples/)
   --posts N             generated data set: Facebook stories, 10..100000 (default 1000)
   --seed N              seed for data, ids and fault draws (default 2564)
+  --live N              live mode: N new posts per simulated day on each live platform
+  --live-platforms LIST live mode: platforms that publish, e.g. facebook,instagram,x (default all)
   --error-rate R        share of 5xx answers, 0..1
   --latency-ms N        added latency per request
   --timeout-rate R      share of requests never answered
@@ -59,6 +63,8 @@ function options(argv: string[]): { opts: SimulatorOptions; json: boolean } | 'h
         dataset: { type: 'string' },
         posts: { type: 'string' },
         seed: { type: 'string' },
+        live: { type: 'string' },
+        'live-platforms': { type: 'string' },
         'error-rate': { type: 'string' },
         'latency-ms': { type: 'string' },
         'timeout-rate': { type: 'string' },
@@ -108,7 +114,21 @@ function options(argv: string[]): { opts: SimulatorOptions; json: boolean } | 'h
     faults,
   };
   if (v.host !== undefined) opts.host = v.host;
-  if (v.dataset !== undefined) opts.dataset = v.dataset as 'fy2564';
+  if (v.dataset !== undefined) {
+    opts.dataset =
+      v.dataset === 'fy2564' || v.dataset === 'generated' ? v.dataset : { file: v.dataset };
+  }
+  const live = num('live', v.live);
+  if (live !== undefined) {
+    opts.live = { postsPerDay: live };
+    if (v['live-platforms'] !== undefined) {
+      opts.live.platforms = v['live-platforms'].split(',').filter(Boolean) as NonNullable<
+        typeof opts.live.platforms
+      >;
+    }
+  } else if (v['live-platforms'] !== undefined) {
+    throw new FlagError('--live-platforms needs --live N.');
+  }
   const posts = num('posts', v.posts);
   if (posts !== undefined) opts.posts = posts;
   const seed = num('seed', v.seed);
@@ -140,6 +160,10 @@ async function main(): Promise<void> {
   try {
     sim = await startSimulator(parsed.opts);
   } catch (err) {
+    if (err instanceof DatasetFileError) {
+      console.error(`sim: ${err.message}`);
+      process.exit(2);
+    }
     const e = err as NodeJS.ErrnoException;
     const why =
       e.code === 'EADDRINUSE' ? `port ${String(parsed.opts.port)} is already in use` : e.message;
@@ -156,6 +180,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         url: sim.url,
         baseUrls: sim.baseUrls,
+        rootUrls: sim.rootUrls,
         accounts: sim.accounts,
         admin: sim.admin,
         clock,
@@ -163,10 +188,13 @@ async function main(): Promise<void> {
     );
   } else {
     const lines = [
-      `Platform simulator on ${sim.url}  (clock ${clock.mode}, now ${clock.now}; ${sim.dataset.posts.length} posts, ${sim.dataset.kind})`,
+      `Platform simulator on ${sim.url}  (clock ${clock.mode}, now ${clock.now}; ${sim.dataset.posts.length} posts, ${sim.dataset.source ?? sim.dataset.kind}${parsed.opts.live ? `; live: ${parsed.opts.live.postsPerDay} new posts a day` : ''})`,
       '',
-      'Base URLs:',
+      'Base URLs (prefixed):',
       ...Object.entries(sim.baseUrls).map(([p, u]) => `  ${p.padEnd(10)} ${u}`),
+      '',
+      "Root URLs (the real hosts' paths, for official client libraries):",
+      ...Object.entries(sim.rootUrls).map(([p, u]) => `  ${p.padEnd(10)} ${u}`),
       '',
       'Accounts and tokens:',
       ...sim.accounts.map((a) => `  ${a.platform.padEnd(10)} ${a.accountId.padEnd(36)} ${a.token}`),

@@ -21,6 +21,8 @@ export interface SimContext {
   wall: () => number;
   /** Ids of posts deleted through the admin API. */
   deleted: Set<string>;
+  /** Live mode: publishes the posts due by a simulated instant (called before every request). */
+  live?: { sync(now: number): void };
 }
 
 /** A post exists for API callers once published (simulated time) and until deleted. */

@@ -1,10 +1,14 @@
 /**
- * The HTTP server: routes `/{platform}/...` to the platform handlers and `/_sim/...` to the admin
- * API, applies the fault switches, and logs every platform request.
+ * The HTTP server: routes `/{platform}/...` and the real hosts' root paths (`/v25.0/...` Graph,
+ * `/2/...` X, `/youtube/v3/...` YouTube, `/v2/bot/...` LINE, other `/v2/...` TikTok) to the
+ * platform handlers and `/_sim/...` to the admin API, applies the fault switches, and logs every
+ * platform request.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AdminApi } from './admin';
 import type { SimContext } from './context';
+import { graphOwner } from './platforms/graph';
+import { bearer } from './tokens';
 import { redactQuery, type RequestLog, type RequestLogEntry } from './requestLog';
 import { PLATFORMS, type Platform, type PlatformHandler, type SimResponse } from './types';
 
@@ -48,6 +52,47 @@ function send(
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Where a request goes: the platform, the path its handler sees, and whether it came by root. */
+export interface Route {
+  platform: Platform;
+  path: string;
+  root: boolean;
+}
+
+const ROOT_PATHS =
+  '/vNN.N/… (Graph: Facebook and Instagram), /2/… (X), /youtube/v3/… (YouTube), /v2/bot/… (LINE), /v2/… (TikTok)';
+
+/**
+ * Map a URL path to a platform. Prefixed paths (`/facebook/v25.0/…`) name the platform; root
+ * paths are those of the real hosts and, on the Graph, the node's owner decides.
+ */
+export function routeOf(
+  ctx: SimContext,
+  pathname: string,
+  query: URLSearchParams,
+  authorization: string | undefined,
+): Route | undefined {
+  const m = /^\/([a-z]+)(\/.*)?$/.exec(pathname);
+  const prefixed = PLATFORMS.find((p) => p === m?.[1]);
+  const rest = m?.[2] ?? '/';
+  if (prefixed === 'youtube' && /^\/v3(\/|$)/.test(rest)) {
+    // www.googleapis.com/youtube/v3/... : the real host's own path.
+    return { platform: 'youtube', path: `/youtube${rest}`, root: true };
+  }
+  if (prefixed) return { platform: prefixed, path: rest, root: false };
+  const graph = /^\/v\d+\.\d+(\/[^/]*)?/.exec(pathname);
+  if (graph) {
+    const node = graph[1]?.slice(1) || undefined;
+    const token = query.get('access_token') ?? bearer(authorization);
+    const owner = graphOwner(ctx, node, token) ?? 'facebook';
+    return { platform: owner, path: pathname, root: true };
+  }
+  if (/^\/2(\/|$)/.test(pathname)) return { platform: 'x', path: pathname, root: true };
+  if (/^\/v2\/bot(\/|$)/.test(pathname)) return { platform: 'line', path: pathname, root: true };
+  if (/^\/v2(\/|$)/.test(pathname)) return { platform: 'tiktok', path: pathname, root: true };
+  return undefined;
+}
+
 export function createSimServer(deps: ServerDeps): { server: Server; closeHanging: () => void } {
   const { ctx, handlers, log, admin } = deps;
   const hanging = new Set<NodeJS.Timeout>();
@@ -64,27 +109,28 @@ export function createSimServer(deps: ServerDeps): { server: Server; closeHangin
       return;
     }
     if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
+      ctx.live?.sync(ctx.clock.now());
       const r = await admin.handle(method, url, req.headers, body);
       send(res, r.status, {}, JSON.stringify(r.body));
       return;
     }
-    const m = /^\/([a-z]+)(\/.*)?$/.exec(url.pathname);
-    const platform = PLATFORMS.find((p) => p === m?.[1]);
-    const handler = platform ? handlers.get(platform) : undefined;
-    if (!platform || !handler) {
+    ctx.live?.sync(ctx.clock.now());
+    const route = routeOf(ctx, url.pathname, url.searchParams, req.headers.authorization);
+    const handler = route ? handlers.get(route.platform) : undefined;
+    if (!route || !handler) {
       send(
         res,
         404,
         {},
         JSON.stringify({
           error: {
-            message: `No platform at ${url.pathname}; use /${PLATFORMS.join(', /')} or /_sim`,
+            message: `No platform at ${url.pathname}; use /${PLATFORMS.join(', /')}, the real hosts' root paths ${ROOT_PATHS}, or /_sim`,
           },
         }),
       );
       return;
     }
-    const path = m?.[2] ?? '/';
+    const { platform, path } = route;
     const entry = (status: number, extra: Partial<RequestLogEntry> = {}): void => {
       log.add({
         at,
@@ -123,7 +169,8 @@ export function createSimServer(deps: ServerDeps): { server: Server; closeHangin
           query: url.searchParams,
           headers: req.headers,
           body,
-          baseUrl: `http://${host}/${platform}`,
+          baseUrl: route.root ? `http://${host}` : `http://${host}/${platform}`,
+          root: route.root,
         });
       } catch (err) {
         console.error(`[platform-sim] ${platform} ${method} ${path}: ${(err as Error).message}`);

@@ -5,7 +5,9 @@ import { AdminApi } from './admin';
 import { SimClock, type ClockSetting } from './clock';
 import type { SimContext } from './context';
 import { buildDataset, type Dataset } from './dataset';
+import { datasetFromJson, DatasetFileError, loadDatasetFile } from './datasetFile';
 import { Faults } from './faults';
+import { LiveFeed } from './live';
 import {
   describeIssue,
   simulatorOptionsSchema,
@@ -38,8 +40,14 @@ export interface SimAccountInfo {
 export interface RunningSimulator {
   /** `http://host:port` */
   url: string;
-  /** What replaces each real API's base URL. */
+  /** What replaces each real API's base URL (prefixed per platform: `/facebook/v25.0`, …). */
   baseUrls: Record<Platform, string>;
+  /**
+   * The same APIs at the root paths of their real hosts, for official client libraries that
+   * only let you change the host: Graph `/v25.0`, X `/2/…`, YouTube `/youtube/v3`, TikTok
+   * `/v2/…`, LINE `/v2/bot/…`. Each value is what replaces the real base URL.
+   */
+  rootUrls: Record<Platform, string>;
   accounts: SimAccountInfo[];
   admin: { url: string; token: string };
   /** The data set served (in-process access for tests). */
@@ -50,6 +58,8 @@ export interface RunningSimulator {
 export class SimulatorOptionsError extends Error {
   override name = 'SimulatorOptionsError';
 }
+
+export { DatasetFileError };
 
 /** Default simulated start: two weeks after the first post, so the first posts are mid-curve. */
 export function defaultStart(d: Dataset): number {
@@ -87,10 +97,17 @@ export async function startSimulator(
     throw new SimulatorOptionsError(`Invalid simulator options: ${describeIssue(parsed.error)}`);
   const o = parsed.data;
   const wall = extras.wall ?? Date.now;
-  const dataset = buildDataset(
-    o.dataset === 'fy2564' ? { kind: 'fy2564' } : { kind: 'generated', posts: o.posts },
-    o.seed,
-  );
+  let dataset: Dataset;
+  if (o.dataset === 'fy2564' || o.dataset === 'generated') {
+    dataset = buildDataset(
+      o.dataset === 'fy2564' ? { kind: 'fy2564' } : { kind: 'generated', posts: o.posts },
+      o.seed,
+    );
+  } else if ('file' in o.dataset) {
+    dataset = loadDatasetFile(o.dataset.file, o.seed);
+  } else {
+    dataset = datasetFromJson(o.dataset.data, o.dataset.name ?? '(inline data)', o.seed);
+  }
   const limits: LimitSettings = {
     facebook: { ...DEFAULT_LIMITS.facebook, ...o.limits.facebook },
     instagram: { ...DEFAULT_LIMITS.instagram, ...o.limits.instagram },
@@ -110,9 +127,27 @@ export async function startSimulator(
     wall,
     deleted: new Set(),
   };
+  let live: LiveFeed | undefined;
+  if (o.live) {
+    live = new LiveFeed(
+      dataset,
+      {
+        postsPerDay: o.live.postsPerDay,
+        platforms: o.live.platforms ?? [...PLATFORMS],
+        infographicShare: o.live.infographicShare,
+        from: o.live.from === undefined ? ctx.clock.now() : Date.parse(o.live.from),
+        maxPosts: o.live.maxPosts,
+      },
+      o.seed,
+    );
+    ctx.live = live;
+  }
+  const facebook = new FacebookPlatform(ctx);
+  const instagram = new InstagramPlatform(ctx);
+  facebook.instagram = instagram;
   const handlers = new Map<Platform, PlatformHandler>([
-    ['facebook', new FacebookPlatform(ctx)],
-    ['instagram', new InstagramPlatform(ctx)],
+    ['facebook', facebook],
+    ['instagram', instagram],
     ['x', new XPlatform(ctx)],
     ['youtube', new YouTubePlatform(ctx)],
     ['tiktok', new TikTokPlatform(ctx)],
@@ -137,6 +172,14 @@ export async function startSimulator(
     tiktok: `${url}/tiktok`,
     line: `${url}/line`,
   });
+  const rootUrls = (): Record<Platform, string> => ({
+    facebook: `${url}/${GRAPH_VERSION}`,
+    instagram: `${url}/${GRAPH_VERSION}`,
+    x: url,
+    youtube: `${url}/youtube/v3`,
+    tiktok: url,
+    line: url,
+  });
   const admin = new AdminApi({
     ctx,
     log,
@@ -145,6 +188,7 @@ export async function startSimulator(
     state: () => ({
       dataset: {
         kind: dataset.kind,
+        ...(dataset.source === undefined ? {} : { source: dataset.source }),
         seed: dataset.seed,
         posts: dataset.posts.length,
         perPlatform: Object.fromEntries(
@@ -159,6 +203,16 @@ export async function startSimulator(
       limits,
       emptyPageEvery: ctx.behaviour.emptyPageEvery,
       baseUrls: baseUrls(),
+      rootUrls: rootUrls(),
+      live: live
+        ? {
+            postsPerDay: live.settings.postsPerDay,
+            platforms: live.settings.platforms,
+            infographicShare: live.settings.infographicShare,
+            from: new Date(live.settings.from).toISOString(),
+            published: live.count(),
+          }
+        : null,
       accounts: accounts(),
       requests: { lastSeq: log.lastSeq(), counts: log.counts() },
       deletedPosts: [...ctx.deleted],
@@ -188,6 +242,7 @@ export async function startSimulator(
   return {
     url,
     baseUrls: baseUrls(),
+    rootUrls: rootUrls(),
     accounts: accounts(),
     admin: { url: `${url}/_sim`, token: adminToken },
     dataset,

@@ -16,6 +16,8 @@ export interface SimRequest {
   body: string;
   /** Absolute base URL of this platform on this server, e.g. `http://127.0.0.1:4000/facebook`. */
   baseUrl: string;
+  /** Reached at the root path of the real host (e.g. `/v25.0/…`) rather than under a prefix. */
+  root?: boolean;
 }
 
 /** What a handler answers; the server serialises `body` as JSON unless `raw` is set. */

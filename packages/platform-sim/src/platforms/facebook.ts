@@ -6,6 +6,7 @@ import { isLive, type SimContext } from '../context';
 import type { SimPost } from '../dataset';
 import { grownValue } from '../curve';
 import { BucMeter, Keyed } from '../rateLimits';
+import type { InstagramPlatform } from './instagram';
 import type { TokenRecord } from '../tokens';
 import type { PlatformHandler, SimRequest, SimResponse } from '../types';
 import {
@@ -13,6 +14,7 @@ import {
   chargeBuc,
   Fail,
   graphError,
+  graphOwner,
   graphServerError,
   graphTime,
   graphToken,
@@ -72,6 +74,8 @@ interface Ctx {
 export class FacebookPlatform implements PlatformHandler {
   readonly platform = 'facebook' as const;
   private readonly buc: Keyed<BucMeter>;
+  /** Batch items on the root Graph path that belong to Instagram go here. */
+  instagram?: InstagramPlatform;
 
   constructor(private readonly ctx: SimContext) {
     const l = ctx.limits.facebook;
@@ -91,7 +95,7 @@ export class FacebookPlatform implements PlatformHandler {
     if (!v) return unknownPath(req.path);
     const versionBase = `${req.baseUrl}/${v.version}`;
     if (req.method === 'POST' && (v.rest === '/' || v.rest === '')) {
-      return this.batch(req, versionBase, v.version);
+      return this.batch(req, versionBase, v.version, req.root === true);
     }
     if (req.method !== 'GET') {
       return graphError(400, {
@@ -291,7 +295,7 @@ export class FacebookPlatform implements PlatformHandler {
 
   // ------------------------------------------------------------------------------- batch
 
-  private batch(req: SimRequest, versionBase: string, version: string): SimResponse {
+  private batch(req: SimRequest, versionBase: string, version: string, root: boolean): SimResponse {
     const params = new URLSearchParams(req.query);
     let batchRaw: unknown;
     const ctype = String(req.headers['content-type'] ?? '');
@@ -332,7 +336,11 @@ export class FacebookPlatform implements PlatformHandler {
       });
     }
     const outerToken = params.get('access_token') ?? graphToken(req);
-    const auth = authenticate(this.ctx, 'facebook', outerToken);
+    const outerOwner =
+      root && graphOwner(this.ctx, undefined, outerToken ?? undefined) === 'instagram'
+        ? 'instagram'
+        : 'facebook';
+    const auth = authenticate(this.ctx, outerOwner, outerToken ?? undefined);
     if ('error' in auth) return auth.error;
     const includeHeaders = params.get('include_headers') !== 'false';
     const faults = this.ctx.faults.get();
@@ -350,7 +358,7 @@ export class FacebookPlatform implements PlatformHandler {
             code: 960,
             isTransient: true,
           })
-        : this.batchItem(item, outerToken ?? undefined, versionBase);
+        : this.batchItem(item, outerToken ?? undefined, versionBase, root);
       const usage = res.headers?.['x-business-use-case-usage'];
       if (usage !== undefined) lastUsage = usage;
       const entry: Record<string, unknown> = { code: res.status };
@@ -381,6 +389,7 @@ export class FacebookPlatform implements PlatformHandler {
     item: unknown,
     outerToken: string | undefined,
     versionBase: string,
+    root: boolean,
   ): SimResponse {
     if (!item || typeof item !== 'object') {
       return graphError(400, { message: '(#100) Each batch item must be an object', code: 100 });
@@ -405,6 +414,13 @@ export class FacebookPlatform implements PlatformHandler {
     const token =
       query.get('access_token') ??
       (typeof it.access_token === 'string' ? it.access_token : outerToken);
+    // On the real host's root a batch may mix Facebook and Instagram calls.
+    if (root && this.instagram) {
+      const node = path.split('/').filter(Boolean)[0];
+      if (graphOwner(this.ctx, node, token) === 'instagram') {
+        return this.instagram.get(path, query, token, versionBase);
+      }
+    }
     return this.get(path, query, token, versionBase);
   }
 }

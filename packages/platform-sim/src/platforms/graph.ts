@@ -86,6 +86,25 @@ export function graphToken(req: SimRequest): string | undefined {
   return req.query.get('access_token') ?? bearer(req.headers.authorization);
 }
 
+/**
+ * Which Graph product owns a node: a Facebook page or post id -> facebook, an IG user or media id
+ * -> instagram; `me` and unknown ids go by the token's platform. Undefined when nothing tells.
+ */
+export function graphOwner(
+  ctx: SimContext,
+  node: string | undefined,
+  token: string | undefined,
+): 'facebook' | 'instagram' | undefined {
+  const graphy = (p: string | undefined) => (p === 'facebook' || p === 'instagram' ? p : undefined);
+  if (node !== undefined && node !== 'me') {
+    const post = ctx.dataset.byId.get(node);
+    if (post) return graphy(post.platform);
+    const account = ctx.dataset.accounts.find((a) => a.accountId === node);
+    if (account) return graphy(account.platform);
+  }
+  return graphy(ctx.tokens.get(token)?.platform);
+}
+
 const DATE_FMT = (ms: number): string => {
   const d = new Date(ms);
   return `${d.toUTCString().slice(0, 16)} ${d.toISOString().slice(11, 19)} UTC`;

@@ -102,7 +102,19 @@ export class InstagramPlatform implements PlatformHandler {
         code: 100,
       });
     }
-    const auth = authenticate(this.ctx, 'instagram', graphToken(req));
+    const res = this.get(v.rest, req.query, graphToken(req), `${req.baseUrl}/${v.version}`);
+    res.headers = { 'facebook-api-version': v.version, ...res.headers };
+    return res;
+  }
+
+  /** One GET against the Graph as Instagram, as a direct call or as a batch item. */
+  get(
+    rest: string,
+    query: URLSearchParams,
+    token: string | undefined,
+    versionBase: string,
+  ): SimResponse {
+    const auth = authenticate(this.ctx, 'instagram', token);
     if ('error' in auth) return auth.error;
     const rec = auth.rec;
     const buc = chargeBuc(
@@ -114,8 +126,8 @@ export class InstagramPlatform implements PlatformHandler {
       this.ctx.faults.throttled('instagram'),
     );
     if (buc.error) return { ...buc.error, accountId: rec.accountId };
-    const res = this.route(v.rest, req.query, rec, `${req.baseUrl}/${v.version}`);
-    res.headers = { 'facebook-api-version': v.version, ...res.headers, ...buc.headers };
+    const res = this.route(rest, query, rec, versionBase);
+    res.headers = { ...res.headers, ...buc.headers };
     res.accountId = rec.accountId;
     return res;
   }
