@@ -405,7 +405,7 @@ function classifyGraph(
     code: code === undefined ? undefined : sub === undefined ? String(code) : `${code}/${sub}`,
   };
   const is = (failureClass: FailureClass): Failure => ({ ...base, failureClass });
-  if (code === undefined) return byStatus(status, said);
+  if (code === undefined) return status < 400 ? null : byStatus(status, said);
   if (str(e.type) === 'GraphBatchException') return is('bad_request');
   if (
     GRAPH_APP_THROTTLE.has(code) ||

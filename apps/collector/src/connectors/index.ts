@@ -12,7 +12,6 @@ import { XConnector } from './x';
 import { YouTubeConnector } from './youtube';
 
 export * from './types';
-export { isRefusedMetric, nextMidnightIn, DEFAULT_WAIT_MS } from './http';
 export { titleOf, hashtagsOf } from './postText';
 
 const CONSTRUCTORS: Record<Platform, new (options: ConnectorOptions) => Connector> = {
