@@ -22,6 +22,7 @@ import { type UserDoc, userSchema } from './users';
 
 export * from './accounts';
 export * from './harvestRuns';
+export * from './ids';
 export * from './kpiFigures';
 export * from './kpiSettings';
 export * from './postHistories';

@@ -120,6 +120,7 @@ describe('posts', () => {
     ['an unknown infographic reason', { infographicReason: 'ai' }, ['infographicReason']],
     ['an editor decision', { isInfographic: true, infographicReason: 'editor' }, []],
     ['a javascript: URL', { url: 'javascript:alert(1)' }, ['url']],
+    ['no URL (a LINE broadcast has none)', { url: null }, []],
     [
       'a harvest error without class',
       { harvestError: { message: 'x', at: new Date() } },

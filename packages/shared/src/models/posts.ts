@@ -20,7 +20,8 @@ export interface PostDoc {
   /** The platform's post id; unique together with `platform`. */
   externalId: string;
   accountId: Types.ObjectId;
-  url: string;
+  /** The post's public address; null where the platform has none (a LINE broadcast). */
+  url: string | null;
   title: string;
   /** Caption / message text, for the infographic rule's keywords and hashtags. */
   text: string;
@@ -65,7 +66,7 @@ export const postSchema = new Schema<PostDoc>(
     platform: { type: String, enum: PLATFORMS, required: true },
     externalId: { type: String, required: true, trim: true, minlength: 1 },
     accountId: { type: Schema.Types.ObjectId, ref: 'Account', required: true },
-    url: { type: String, required: true, match: [/^https?:\/\//, 'url must be an http(s) URL'] },
+    url: { type: String, default: null, match: [/^https?:\/\//, 'url must be an http(s) URL'] },
     title: { type: String, default: '', maxlength: 2000 },
     text: { type: String, default: '', maxlength: 20000 },
     hashtags: { type: [String], default: [] },

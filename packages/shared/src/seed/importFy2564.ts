@@ -4,8 +4,6 @@
  * reported number, and the year's KPI settings. Idempotent: every document has a deterministic
  * `_id` or unique key and is upserted, so running it twice leaves the same rows.
  */
-import { createHash } from 'node:crypto';
-import { Types } from 'mongoose';
 import { type Fy2564Data, loadFy2564 } from '../data/fy2564';
 import { DEFAULT_KPI_TARGETS, DEFAULT_PLAN_STEPS, storyPasses } from '../kpi';
 import {
@@ -13,6 +11,7 @@ import {
   periodFieldsOf,
   type ReachlineModels,
   snapshotId,
+  stableObjectId,
 } from '../models/index';
 import { REACH_METRICS } from '../platforms';
 import { bangkokMidnight } from '../thaiCalendar';
@@ -20,10 +19,7 @@ import { bangkokMidnight } from '../thaiCalendar';
 export const FY2564 = 2564;
 export const SEED_ACCOUNT_EXTERNAL_ID = 'bma-pr-fy2564-record';
 
-/** A stable ObjectId derived from a name, so re-imports address the same documents. */
-export function stableObjectId(name: string): Types.ObjectId {
-  return new Types.ObjectId(createHash('sha1').update(name).digest('hex').slice(0, 24));
-}
+export { stableObjectId };
 
 export interface ImportSummary {
   posts: number;

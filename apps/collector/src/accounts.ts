@@ -1,0 +1,89 @@
+/**
+ * Connected platform accounts: added with a token that is sealed at once (AES-256-GCM, bound to
+ * the account's id) and never shown again; opened only in memory for a call; marked when the
+ * platform says the token is expired or lacks a permission, which pauses that account only.
+ */
+import { encodeEvent, type Platform, type TokenStatus, CHANNELS } from '@reachline/shared';
+import { accountObjectId, type AccountDoc, type ReachlineModels } from '@reachline/shared/models';
+import { decryptToken, encryptToken } from '@reachline/shared/tokenCrypto';
+import type { Redis } from 'ioredis';
+import type { Types } from 'mongoose';
+import type { ConnectorAccount } from './connectors/types';
+
+export interface NewAccount {
+  platform: Platform;
+  externalId: string;
+  displayName: string;
+  token: string;
+}
+
+const tokenContext = (id: Types.ObjectId | string) => `account:${String(id)}`;
+
+/** Adds (or re-tokens) an account; returns its id. The token is stored sealed only. */
+export async function addAccount(
+  models: ReachlineModels,
+  tokenKey: string,
+  input: NewAccount,
+): Promise<Types.ObjectId> {
+  const _id = accountObjectId(input.platform, input.externalId);
+  await models.Account.updateOne(
+    { _id },
+    {
+      $set: {
+        displayName: input.displayName,
+        encryptedToken: encryptToken(input.token, tokenKey, { context: tokenContext(_id) }),
+        tokenStatus: 'ok',
+        tokenCheckedAt: null,
+        enabled: true,
+      },
+      $setOnInsert: {
+        platform: input.platform,
+        externalId: input.externalId,
+        discoveryCursor: null,
+        lastDiscoveredAt: null,
+      },
+    },
+    { upsert: true, runValidators: true },
+  );
+  return _id;
+}
+
+/** The account as a connector needs it, with its token opened in memory. */
+export function connectorAccount(account: AccountDoc, tokenKey: string): ConnectorAccount {
+  if (!account.encryptedToken) {
+    throw new Error(
+      `account ${account.platform}/${account.externalId} has no token: add one with "accounts add".`,
+    );
+  }
+  return {
+    platform: account.platform,
+    externalId: account.externalId,
+    token: decryptToken(account.encryptedToken, tokenKey, { context: tokenContext(account._id) }),
+  };
+}
+
+/** Records a token problem (or its end) and tells the dashboard; a no-op when unchanged. */
+export async function setTokenStatus(
+  models: ReachlineModels,
+  redis: Redis,
+  account: Pick<AccountDoc, '_id' | 'platform' | 'tokenStatus'>,
+  status: TokenStatus,
+  at: Date,
+): Promise<boolean> {
+  if (account.tokenStatus === status) return false;
+  await models.Account.updateOne(
+    { _id: account._id },
+    { $set: { tokenStatus: status, tokenCheckedAt: at } },
+  );
+  await redis.publish(
+    CHANNELS.accountStatusChanged,
+    encodeEvent({
+      type: 'account-status-changed',
+      accountId: String(account._id),
+      platform: account.platform,
+      tokenStatus: status,
+      at: at.toISOString(),
+    }),
+  );
+  return true;
+}

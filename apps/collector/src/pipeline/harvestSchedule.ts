@@ -1,0 +1,126 @@
+/**
+ * Which posts are due for a harvest, kept in one Redis sorted set per deployment (score: the
+ * post's nextHarvestAt on the collector's clock). The store's `posts.nextHarvestAt` stays the
+ * truth; this set is its index, rebuilt from the store at start-up, because on the embedded store
+ * a "nextHarvestAt <= now" query scans every post (shared/research/ferretdb.md §4a).
+ *
+ * A tick claims due posts atomically (one Lua script): each claimed post moves from the due set to
+ * an in-flight set scored by a wall-clock lease, so two ticks, or two collector processes, never
+ * claim the same post; a finished job puts the post back with its next due instant, and a post
+ * whose job was lost is put back by the next tick once its lease has run out. The lease is on
+ * wall time because the collector's clock may run a simulated day per minute.
+ */
+import type { Redis } from 'ioredis';
+
+export interface ScheduledPost {
+  accountId: string;
+  postId: string;
+  externalId: string;
+}
+
+/** KEYS: due, in-flight. ARGV: now (collector clock), lease end (wall), max. */
+const CLAIM = `
+local items = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, m in ipairs(items) do
+  redis.call('ZREM', KEYS[1], m)
+  redis.call('ZADD', KEYS[2], ARGV[2], m)
+end
+return items`;
+
+/** KEYS: due, in-flight. ARGV: wall now, collector now. Returns how many were put back. */
+const REAP = `
+local items = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', ARGV[1])
+for _, m in ipairs(items) do
+  redis.call('ZREM', KEYS[2], m)
+  redis.call('ZADD', KEYS[1], ARGV[2], m)
+end
+return #items`;
+
+const member = (p: ScheduledPost) => `${p.accountId}|${p.postId}|${p.externalId}`;
+
+function parse(m: string): ScheduledPost {
+  const first = m.indexOf('|');
+  const second = m.indexOf('|', first + 1);
+  return {
+    accountId: m.slice(0, first),
+    postId: m.slice(first + 1, second),
+    externalId: m.slice(second + 1),
+  };
+}
+
+/** How long a claimed post may stay in flight (wall time) before a tick hands it out again. */
+export const HARVEST_LEASE_MS = 15 * 60 * 1000;
+
+export class HarvestSchedule {
+  readonly key: string;
+  readonly inFlightKey: string;
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    private readonly wallNow: () => number = Date.now,
+  ) {
+    this.key = `${prefix}:harvest:due`;
+    this.inFlightKey = `${prefix}:harvest:in-flight`;
+  }
+
+  /** Sets when each post is due next (ending its lease); null takes it off the schedule. */
+  async set(entries: readonly (ScheduledPost & { at: Date | null })[]): Promise<void> {
+    if (entries.length === 0) return;
+    const multi = this.redis.multi();
+    for (const e of entries) {
+      multi.zrem(this.inFlightKey, member(e));
+      if (e.at === null) multi.zrem(this.key, member(e));
+      else multi.zadd(this.key, e.at.getTime(), member(e));
+    }
+    await multi.exec();
+  }
+
+  /** Claims up to `max` posts due at `now` (collector clock), leased for HARVEST_LEASE_MS. */
+  async claim(now: Date, max: number, leaseMs = HARVEST_LEASE_MS): Promise<ScheduledPost[]> {
+    const items = (await this.redis.eval(
+      CLAIM,
+      2,
+      this.key,
+      this.inFlightKey,
+      String(now.getTime()),
+      String(this.wallNow() + leaseMs),
+      String(max),
+    )) as string[];
+    return items.map(parse);
+  }
+
+  /** Puts posts whose lease ran out (their job was lost) back as due at `now`. */
+  async reap(now: Date): Promise<number> {
+    return (await this.redis.eval(
+      REAP,
+      2,
+      this.key,
+      this.inFlightKey,
+      String(this.wallNow()),
+      String(now.getTime()),
+    )) as number;
+  }
+
+  inFlight(): Promise<number> {
+    return this.redis.zcard(this.inFlightKey);
+  }
+
+  /** Posts due at or before `at` (for `status`). */
+  dueCount(at: Date): Promise<number> {
+    return this.redis.zcount(this.key, '-inf', at.getTime());
+  }
+
+  size(): Promise<number> {
+    return this.redis.zcard(this.key);
+  }
+
+  /** The next few entries with their due instants (for `status`). */
+  async upcoming(limit: number): Promise<(ScheduledPost & { at: Date })[]> {
+    const raw = await this.redis.zrange(this.key, 0, limit - 1, 'WITHSCORES');
+    const out: (ScheduledPost & { at: Date })[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      out.push({ ...parse(raw[i]!), at: new Date(Number(raw[i + 1])) });
+    }
+    return out;
+  }
+}

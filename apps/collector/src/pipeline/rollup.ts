@@ -1,0 +1,199 @@
+/**
+ * Story roll-ups and the year's figures, written as each discovery or harvest batch lands. All of
+ * a fiscal year's story and figure writes go through one Redis lock, so two batches (or two
+ * collector processes) never interleave a read-compute-write of the same story or of the year's
+ * counts; every read and write inside is by `_id`.
+ */
+import {
+  CHANNELS,
+  countedStoryReach,
+  encodeEvent,
+  platformCounts,
+  storyPasses,
+  type Platform,
+  type StoryChangedEvent,
+} from '@reachline/shared';
+import {
+  kpiFiguresId,
+  periodFieldsOf,
+  type MonthFigures,
+  type StoryMember,
+} from '@reachline/shared/models';
+import type { Types } from 'mongoose';
+import { withLock } from '../lock';
+import type { CollectorContext } from './context';
+
+/**
+ * `add`: a post joins (or founds, when the story does not exist yet) a story; its title is used
+ * only when founding. `reach`: a member's latest reach changed.
+ */
+export type StoryChange =
+  | {
+      kind: 'add';
+      storyId: Types.ObjectId;
+      title: string;
+      titleKey: string;
+      publishedAt: Date;
+      post: { postId: Types.ObjectId; platform: Platform; reach: number | null };
+    }
+  | { kind: 'reach'; storyId: Types.ObjectId; postId: Types.ObjectId; reach: number };
+
+interface Figures {
+  published: number;
+  passed: number;
+  months: Record<string, MonthFigures>;
+}
+
+function bump(figures: Figures, monthKey: string, published: number, passed: number): void {
+  const month = (figures.months[monthKey] ??= { published: 0, passed: 0 });
+  month.published += published;
+  month.passed += passed;
+  figures.published += published;
+  figures.passed += passed;
+}
+
+/**
+ * Applies the changes of one fiscal year's stories, then its figures; returns one event per
+ * story whose reach or pass state changed (published by the caller after its other writes).
+ */
+export function applyStoryChanges(
+  ctx: CollectorContext,
+  fiscalYear: number,
+  changes: readonly StoryChange[],
+  at: Date,
+): Promise<StoryChangedEvent[]> {
+  if (changes.length === 0) return Promise.resolve([]);
+  return withYearLock(ctx, fiscalYear, () => applyStoryChangesLocked(ctx, fiscalYear, changes, at));
+}
+
+/** Runs `work` holding the fiscal year's lock (stories, title keys and figures of that year). */
+export function withYearLock<T>(
+  ctx: CollectorContext,
+  fiscalYear: number,
+  work: () => Promise<T>,
+): Promise<T> {
+  return withLock(ctx.redis, `${ctx.prefix}:lock:fy:${fiscalYear}`, work);
+}
+
+/** applyStoryChanges for a caller that already holds the year's lock. */
+export async function applyStoryChangesLocked(
+  ctx: CollectorContext,
+  fiscalYear: number,
+  changes: readonly StoryChange[],
+  at: Date,
+): Promise<StoryChangedEvent[]> {
+  if (changes.length === 0) return [];
+  const { Story, KpiFigures } = ctx.models;
+  const settings = await ctx.settings.get(fiscalYear);
+  {
+    const figuresId = kpiFiguresId(fiscalYear);
+    const stored = await KpiFigures.findById(figuresId).lean();
+    const figures: Figures = {
+      published: stored?.published ?? 0,
+      passed: stored?.passed ?? 0,
+      months: { ...((stored?.months as unknown as Record<string, MonthFigures>) ?? {}) },
+    };
+    const byStory = new Map<string, StoryChange[]>();
+    for (const c of changes) {
+      const key = String(c.storyId);
+      byStory.set(key, [...(byStory.get(key) ?? []), c]);
+    }
+    const events: StoryChangedEvent[] = [];
+    for (const [, storyChanges] of byStory) {
+      const storyId = storyChanges[0]!.storyId;
+      const story = await Story.findById(storyId).lean();
+      const founding = storyChanges.find((c) => c.kind === 'add');
+      if (!story && !founding) continue; // the story was removed by an editor meanwhile
+      const members: Record<string, StoryMember> = {
+        ...((story?.members as unknown as Record<string, StoryMember>) ?? {}),
+      };
+      let publishedAt = story?.publishedAt ?? founding!.publishedAt;
+      for (const c of storyChanges) {
+        if (c.kind === 'reach') {
+          const m = members[String(c.postId)];
+          if (m) m.reach = c.reach;
+        } else {
+          members[String(c.post.postId)] = {
+            platform: c.post.platform,
+            reach: c.post.reach,
+            counted: platformCounts(c.post.platform, settings.countedPlatforms),
+          };
+          if (c.publishedAt < publishedAt) publishedAt = c.publishedAt;
+        }
+      }
+      const reach = countedStoryReach(
+        Object.values(members),
+        settings.countedPlatforms,
+        settings.storyReach,
+      );
+      const passed = storyPasses(reach, settings.threshold);
+      const crossedThresholdAt = story?.crossedThresholdAt ?? (passed ? at : null);
+      const period = periodFieldsOf(publishedAt);
+      const postIds = Object.keys(members);
+      const platforms = [...new Set(Object.values(members).map((m) => m.platform))];
+      await Story.updateOne(
+        { _id: storyId },
+        {
+          $set: {
+            publishedAt,
+            period,
+            members,
+            postIds,
+            platforms,
+            reach,
+            reachMode: settings.storyReach,
+            threshold: settings.threshold,
+            passed,
+            crossedThresholdAt,
+            ...(founding && !story
+              ? {
+                  title: founding.title.slice(0, 2000) || '(untitled)',
+                  titleKey: founding.titleKey,
+                }
+              : {}),
+          },
+        },
+        { upsert: true },
+      );
+      if (story) bump(figures, story.period.monthKey, -1, story.passed ? -1 : 0);
+      bump(figures, period.monthKey, 1, passed ? 1 : 0);
+      if (!story || story.reach !== reach || story.passed !== passed) {
+        events.push({
+          type: 'story-changed',
+          storyId: String(storyId),
+          fiscalYear: period.fiscalYear,
+          monthKey: period.monthKey,
+          reach,
+          passed,
+          crossedThreshold: passed && !story?.crossedThresholdAt,
+          at: at.toISOString(),
+        });
+      }
+    }
+    await KpiFigures.updateOne(
+      { _id: figuresId },
+      {
+        $set: {
+          fiscalYear,
+          published: figures.published,
+          passed: figures.passed,
+          months: figures.months,
+          updatedAt: at,
+        },
+      },
+      { upsert: true },
+    );
+    return events;
+  }
+}
+
+/** One pub/sub message per changed story. */
+export async function publishStoryEvents(
+  ctx: CollectorContext,
+  events: readonly StoryChangedEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const multi = ctx.redis.multi();
+  for (const e of events) multi.publish(CHANNELS.storyChanged, encodeEvent(e));
+  await multi.exec();
+}
