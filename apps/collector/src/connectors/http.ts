@@ -99,6 +99,7 @@ export class PlatformHttp {
       const { status, headers, text } = await this.exchange(account, req);
       sink.add(this.readUsage(headers, account, this.now()));
       const body = parseJson(text);
+      if (body === undefined && unreadable(status)) throw this.malformed(req.what, status);
       const failure = this.classify(status, body, headers, this.now());
       if (failure) throw this.error(account, req.what, failure, status);
       if (body === undefined) throw this.malformed(req.what, status);
@@ -163,6 +164,7 @@ export class PlatformHttp {
     sink.add(this.readUsage(headers, account, this.now()));
     if (status === 0) return unexpectedShape(this.platform, what, 'a batch item has no code');
     const body = typeof item.body === 'string' ? parseJson(item.body) : undefined;
+    if (body === undefined && unreadable(status)) return this.malformed(what, status);
     const failure = this.classify(status, body, headers, this.now());
     if (failure) return this.error(account, what, failure, status);
     if (body === undefined) return this.malformed(what, status);
@@ -351,6 +353,14 @@ export function scrub(text: string, token: string, max = 400): string {
     .replace(/((?:access_token|input_token|key|token|client_secret)=)[^&\s"'#]+/gi, '$1[token]')
     .replace(/\b(Bearer|OAuth)\s+[A-Za-z0-9._~+/=!-]{6,}/g, '$1 [token]');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/**
+ * Without a readable body, a success or a bare 400 (the Graph's status for nearly every error)
+ * says nothing: such an answer is retried. 401, 403, 404, 429 and 5xx speak for themselves.
+ */
+function unreadable(status: number): boolean {
+  return status < 300 || status === 400;
 }
 
 function parseJson(text: string): unknown {

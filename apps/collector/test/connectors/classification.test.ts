@@ -158,6 +158,17 @@ describe('throttled waits', () => {
   });
 });
 
+describe('an error answer whose body is cut off', () => {
+  it('a bare Graph 400 is retried; a 401 still says the token is bad', async () => {
+    await t.admin.updateToken(t.account('facebook').token, { status: 'expired' });
+    await t.admin.updateToken(t.account('tiktok').token, { status: 'expired' });
+    await t.admin.setFaults({ malformedRate: 1 });
+    const fb = await failingRead('facebook');
+    expect([fb.failureClass, fb.details.code]).toEqual(['retry', 'malformed_json']);
+    expect((await failingRead('tiktok')).failureClass).toBe('token_invalid');
+  });
+});
+
 describe('the choke point itself', () => {
   it('a connector pointed at nothing gives retry, not a crash', async () => {
     const c = (await import('../../src/connectors/index')).createConnector('x', {
