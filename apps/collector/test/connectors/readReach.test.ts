@@ -1,5 +1,6 @@
 import { PLATFORMS, REACH_METRICS, type Platform } from '@reachline/shared';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createConnectors } from '../../src/connectors/index';
 import { chunks, startSim, type TestSim } from './helpers';
 
 /** Posts one HTTP call reads: the batch platforms' limit, 1 where each post is its own call. */
@@ -89,5 +90,24 @@ describe('readings carry the platform’s other numbers', () => {
     expect(typeof tt.reading?.metrics.like_count).toBe('number');
     const line = await first('line');
     expect(line.reading?.metrics).toHaveProperty('delivered');
+  });
+});
+
+describe('the same connectors at the real hosts’ root paths', () => {
+  it('read and discover through createConnectors(rootUrls), as production config gives them', async () => {
+    const connectors = createConnectors(t.sim.rootUrls);
+    for (const platform of PLATFORMS) {
+      const [post] = await t.catalog(platform);
+      const r = await connectors[platform].readReach(t.account(platform), [post?.id ?? '']);
+      expect(
+        r.readings.map((x) => x.externalId),
+        platform,
+      ).toEqual([post?.id]);
+      if (platform === 'line') continue; // LINE units are listed only for the clock's month.
+      const pages = connectors[platform].discover(t.account(platform), {})[Symbol.asyncIterator]();
+      const first = await pages.next();
+      await pages.return?.();
+      expect(first.done, platform).toBe(false);
+    }
   });
 });
