@@ -9,7 +9,8 @@
  * Both binaries are built when missing (the same code as the tests, packages/dev-services) and
  * started on free ports with their own data directories, removed at the end. For each size the
  * collection is grown to that size, then each operation is timed a few times (fewer when one call
- * is slow: the stock binary scans the table for every `_id` lookup) and the mean is printed.
+ * is slow: the stock binary scans the table for every `_id` lookup) and the median is printed
+ * with the number of calls, e.g. "3.1 ms (5×)".
  * Last, one bulkWrite of 150 updateOne: the stock binary never answers an update command of more
  * than 100 statements, so after --hang-timeout seconds it is reported as "did not answer within
  * N s", and that server is restarted on the same data to go on with the next size.
@@ -18,7 +19,7 @@
  *
  * Prints a markdown table per size. A measurement, not a test: run it on a quiet machine.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -109,6 +110,7 @@ function start(variant: FerretdbVariant, dataDir: string, log: (line: string) =>
 async function startStore(variant: FerretdbVariant, dataDir: string): Promise<Store> {
   const proc = await start(variant, dataDir, (l) => console.error(l));
   const { client, coll } = await connect(proc.uri, variant);
+  await coll.db.dropDatabase(); // left over by an interrupted run (PostgreSQL keeps it)
   return { variant, dataDir, proc, client, coll, size: 0, extra: 0 };
 }
 
@@ -146,7 +148,7 @@ interface Figure {
 }
 
 /**
- * Mean time of `fn(k)` over up to `reps` calls, stopping early once `budgetMs` is spent (at least
+ * Median time of `fn(k)` over up to `reps` calls, stopping early once `budgetMs` is spent (at least
  * one call); a call taking longer than `timeoutMs` ends the measurement as a timeout.
  */
 async function measure(
@@ -168,7 +170,10 @@ async function measure(
     times.push(performance.now() - t0);
     if (performance.now() - started > budgetMs) break;
   }
-  return { ms: times.reduce((a, b) => a + b, 0) / times.length, calls: times.length };
+  times.sort((a, b) => a - b);
+  const mid = Math.floor(times.length / 2);
+  const median = times.length % 2 ? times[mid]! : (times[mid - 1]! + times[mid]!) / 2;
+  return { ms: median, calls: times.length };
 }
 
 function fmtMs(ms: number): string {
@@ -194,87 +199,114 @@ const OPS = [
 ] as const;
 type Op = (typeof OPS)[number];
 
-async function measureAll(s: Store, hangTimeoutMs: number): Promise<Map<Op, Figure>> {
-  const out = new Map<Op, Figure>();
-  const c = s.coll;
-  await c.findOne({ _id: lateId(s, 0) }); // warm-up
-  out.set(OPS[0], await measure((k) => c.findOne({ _id: lateId(s, k) }), 5, 5_000, 60_000));
-  out.set(
-    OPS[1],
-    await measure(
-      (k) => c.updateOne({ _id: lateId(s, k) }, { $set: { value: -k } }, { upsert: true }),
-      5,
-      5_000,
-      60_000,
-    ),
-  );
-  out.set(
-    OPS[2],
-    await measure(
-      () =>
+interface Spec {
+  op: Op;
+  run: (c: Collection<Doc>, k: number) => Promise<unknown>;
+  reps: number;
+  budgetMs: number;
+  /** Timeout of one call, from the figures measured so far. */
+  timeoutMs: (so: Map<Op, Figure>) => number;
+}
+
+const bulk = (ids: string[], update: object, upsert: boolean): AnyBulkWriteOperation<Doc>[] =>
+  ids.map((_id) => ({ updateOne: { filter: { _id }, update, upsert } }));
+
+function specs(s: Store, hangTimeoutMs: number): Spec[] {
+  const minute = () => 60_000;
+  return [
+    {
+      op: OPS[0],
+      run: (c, k) => c.findOne({ _id: lateId(s, k) }),
+      reps: 5,
+      budgetMs: 5_000,
+      timeoutMs: minute,
+    },
+    {
+      op: OPS[1],
+      run: (c, k) => c.updateOne({ _id: lateId(s, k) }, { $set: { value: -k } }, { upsert: true }),
+      reps: 5,
+      budgetMs: 5_000,
+      timeoutMs: minute,
+    },
+    {
+      op: OPS[2],
+      run: (c) =>
         c.updateOne(
           { _id: `u${s.variant}${s.extra++}` },
           { $set: { value: 1, postId: 'post-new', note: NOTE } },
           { upsert: true },
         ),
-      5,
-      5_000,
-      60_000,
-    ),
-  );
-  out.set(
-    OPS[3],
-    await measure(
-      () =>
+      reps: 5,
+      budgetMs: 5_000,
+      timeoutMs: minute,
+    },
+    {
+      op: OPS[3],
+      run: (c) =>
         c.insertMany(
           Array.from({ length: 50 }, () => docOf(s.extra++, `n${s.variant}`)),
           { ordered: false },
         ),
-      5,
-      5_000,
-      60_000,
-    ),
-  );
-  out.set(
-    OPS[4],
-    await measure(
-      (k) =>
+      reps: 5,
+      budgetMs: 5_000,
+      timeoutMs: minute,
+    },
+    {
+      op: OPS[4],
+      run: (c, k) =>
         c.bulkWrite(
-          Array.from({ length: 50 }, (_, i): AnyBulkWriteOperation<Doc> => ({
-            updateOne: {
-              filter: { _id: lateId(s, k * 50 + i) },
-              update: { $set: { value: k } },
-              upsert: true,
-            },
-          })),
+          bulk(
+            Array.from({ length: 50 }, (_, i) => lateId(s, k * 50 + i)),
+            { $set: { value: k } },
+            true,
+          ),
         ),
-      3,
-      15_000,
-      300_000,
-    ),
-  );
-  out.set(
-    OPS[5],
-    await measure((k) => c.find({ postId: docOf(k * 7).postId }).toArray(), 3, 10_000, 120_000),
-  );
-  // Its own client, so that a command that never answers can be abandoned.
-  const { client, coll } = await connect(s.proc.uri, s.variant);
-  const bulk150 = await measure(
-    () =>
-      coll.bulkWrite(
-        Array.from({ length: 150 }, (_, i) => ({
-          updateOne: { filter: { _id: docOf(i * 13)._id }, update: { $inc: { value: 1 } } },
-        })),
-      ),
-    1,
-    0,
-    hangTimeoutMs,
-  );
-  out.set(OPS[6], bulk150);
-  await client.close(true).catch(() => undefined);
-  if (bulk150.timedOutAfter !== undefined) {
-    console.error(`[bench] ${s.variant}: the server hangs; restarting it on the same data`);
-    await restart(s);
+      reps: 3,
+      budgetMs: 15_000,
+      // 50 statements: allow three times 50 single upserts (the stock SQLite binary scans for
+      // each), at least the hang timeout.
+      timeoutMs: (so) => Math.max(hangTimeoutMs, 150 * (so.get(OPS[1])?.ms ?? 1000)),
+    },
+    {
+      op: OPS[5],
+      run: (c, k) => c.find({ postId: docOf(k * 7).postId }).toArray(),
+      reps: 3,
+      budgetMs: 10_000,
+      timeoutMs: () => 120_000,
+    },
+    {
+      op: OPS[6],
+      run: (c) =>
+        c.bulkWrite(
+          bulk(
+            Array.from({ length: 150 }, (_, i) => docOf(i * 13)._id),
+            { $inc: { value: 1 } },
+            false,
+          ),
+        ),
+      reps: 1,
+      budgetMs: 0,
+      timeoutMs: () => hangTimeoutMs,
+    },
+  ];
+}
+
+async function measureAll(s: Store, hangTimeoutMs: number): Promise<Map<Op, Figure>> {
+  const out = new Map<Op, Figure>();
+  await s.coll.findOne({ _id: lateId(s, 0) }); // warm-up
+  for (const spec of specs(s, hangTimeoutMs)) {
+    const f = await measure(
+      (k) => spec.run(s.coll, k),
+      spec.reps,
+      spec.budgetMs,
+      spec.timeoutMs(out),
+    );
+    out.set(spec.op, f);
+    if (f.timedOutAfter !== undefined) {
+      // The command may never end (the stock binary's update hang): start over on the same data.
+      console.error(`[bench] ${s.variant}: ${spec.op} did not answer; restarting the server`);
+      await restart(s);
+    }
   }
   return out;
 }
@@ -309,8 +341,10 @@ async function main(): Promise<void> {
   try {
     for (const v of variants) stores.push(await startStore(v, join(base, v)));
     const info = await stores[0]!.client.db('admin').command({ buildInfo: 1 });
+    const gomod = readFileSync(join(root, 'tools', 'ferretdb', 'go.mod'), 'utf8');
+    const version = /FerretDB\/FerretDB (v\S+)/.exec(gomod)?.[1] ?? '?';
     console.log(
-      `FerretDB ${String(info.version)} (MongoDB wire version), ${postgresqlUrl ? 'PostgreSQL' : 'SQLite'} handler; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.version}; documents of ${sample} bytes (BSON).`,
+      `FerretDB ${version} (answers as MongoDB ${String(info.version)}), ${postgresqlUrl ? 'PostgreSQL' : 'SQLite'} handler; ${cpus().length} × ${cpus()[0]?.model ?? '?'}; Node ${process.version}; documents of ${sample} bytes (BSON).`,
     );
     for (const s of stores) await s.coll.createIndex({ postId: 1 });
     for (const size of sizes) {
