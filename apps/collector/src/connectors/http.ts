@@ -388,14 +388,14 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 
 // ------------------------------------------------------------------------------ Graph
 
-/** Graph throttling codes: app-wide (4, 341, 613) or per user / Page / IG account. */
+/** Graph throttling codes: app-wide (4, 341, 613) or per user / Page / IG account (BUC 800xx). */
 const GRAPH_APP_THROTTLE = new Set([4, 341, 613]);
-const GRAPH_ACCOUNT_THROTTLE = new Set([17, 32, 368, 80000, 80001, 80002, 80003, 80004, 80005]);
-const GRAPH_ACCOUNT_THROTTLE_MORE = new Set([80006, 80008, 80009, 80014]);
+const GRAPH_ACCOUNT_THROTTLE = new Set([17, 32, 368]);
+const isBucThrottle = (code: number) => code >= 80000 && code <= 80014;
 
 /**
  * Graph (Facebook, Instagram), `{"error":{"code","error_subcode","message","type",…}}`:
- * 4/17/32/341/368/613/800xx → throttled (wait from `estimated_time_to_regain_access`, minutes);
+ * 4/17/32/341/368/613/80000–80014 → throttled (wait from `estimated_time_to_regain_access`, minutes);
  * 190/102/104 → token_invalid; 10, 200–299 → permission_missing; 100/33 and 803 → not_found;
  * 1, 2, 960, `is_transient` and 5xx → retry; GraphBatchException, 100 and the rest → bad_request.
  */
@@ -417,11 +417,7 @@ function classifyGraph(
   const is = (failureClass: FailureClass): Failure => ({ ...base, failureClass });
   if (code === undefined) return status < 400 ? null : byStatus(status, said);
   if (str(e.type) === 'GraphBatchException') return is('bad_request');
-  if (
-    GRAPH_APP_THROTTLE.has(code) ||
-    GRAPH_ACCOUNT_THROTTLE.has(code) ||
-    GRAPH_ACCOUNT_THROTTLE_MORE.has(code)
-  ) {
+  if (GRAPH_APP_THROTTLE.has(code) || GRAPH_ACCOUNT_THROTTLE.has(code) || isBucThrottle(code)) {
     return {
       ...is('throttled'),
       waitMs: graphWaitMs(headers, now),
