@@ -184,7 +184,8 @@ function fmtMs(ms: number): string {
 
 function fmt(f: Figure | undefined): string {
   if (!f) return '–';
-  if (f.timedOutAfter !== undefined) return `did not answer within ${f.timedOutAfter / 1000} s`;
+  if (f.timedOutAfter !== undefined)
+    return `did not answer within ${Math.round(f.timedOutAfter / 1000)} s`;
   return `${fmtMs(f.ms ?? NaN)} (${f.calls}×)`;
 }
 
