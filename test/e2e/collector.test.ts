@@ -3,6 +3,7 @@
  * stops cleanly on SIGTERM, and turns every bad configuration into one sentence and exit 1.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTestDatabase } from '../helpers/services';
@@ -21,6 +22,8 @@ function runCollector(
   env: Record<string, string>,
   until?: RegExp,
   timeoutMs = 30_000,
+  /** Runs once `until` matched, before the SIGTERM. */
+  beforeStop?: (stdout: string) => Promise<void>,
 ): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'apps/collector/src/main.ts'], {
@@ -37,9 +40,14 @@ function runCollector(
         ),
       );
     }, timeoutMs);
+    let matched = false;
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (until?.test(stdout)) child.kill('SIGTERM');
+      if (matched || !until?.test(stdout)) return;
+      matched = true;
+      (beforeStop ? beforeStop(stdout) : Promise.resolve())
+        .catch((err: unknown) => (stderr += `beforeStop: ${(err as Error).message}`))
+        .finally(() => child.kill('SIGTERM'));
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('exit', (code) => {
@@ -57,12 +65,17 @@ function expectOneSentence(run: Run, pattern: RegExp) {
   expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
 }
 
+/** A throw-away token key: the collector refuses to start without one. */
+const KEY = randomBytes(32).toString('hex');
+
 describe('collector process', () => {
   it('connects to both services, reports ready, and stops on SIGTERM', async () => {
     const run = await runCollector(
       {
         MONGODB_URI: db.mongoUri,
         REDIS_URL: db.redisUrl,
+        TOKEN_ENCRYPTION_KEY: KEY,
+        COLLECTOR_HTTP_PORT: '0',
         LOG_LEVEL: 'info',
         QUEUE_PREFIX: db.prefix,
       },
@@ -83,11 +96,58 @@ describe('collector process', () => {
     expect(run.stderr).toBe('');
   });
 
+  it('answers /healthz and /metrics while running', async () => {
+    let health: { status: number; body: Record<string, unknown> } | undefined;
+    let metrics = '';
+    const run = await runCollector(
+      {
+        MONGODB_URI: db.mongoUri,
+        REDIS_URL: db.redisUrl,
+        TOKEN_ENCRYPTION_KEY: KEY,
+        COLLECTOR_HTTP_PORT: '0',
+        QUEUE_PREFIX: `${db.prefix}-ops`,
+      },
+      /collector ready/,
+      30_000,
+      async (stdout) => {
+        const ready = stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { msg: string; opsPort?: number })
+          .find((l) => l.msg === 'collector ready');
+        const base = `http://127.0.0.1:${ready?.opsPort}`;
+        const res = await fetch(`${base}/healthz`);
+        health = { status: res.status, body: (await res.json()) as Record<string, unknown> };
+        metrics = await (await fetch(`${base}/metrics`)).text();
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(health).toMatchObject({
+      status: 200,
+      body: { status: 'ok', redis: { ok: true }, store: { ok: true }, scheduler: { ok: true } },
+    });
+    expect(metrics).toMatch(/^# TYPE reachline_posts_harvested_total counter$/m);
+    expect(metrics).toMatch(/^reachline_queue_depth\{queue="harvest",state="waiting"\} 0$/m);
+  });
+
   it.each([
-    ['a missing MONGODB_URI', { REDIS_URL: 'redis://127.0.0.1:6379' }, /MONGODB_URI is missing/],
+    [
+      'a missing MONGODB_URI',
+      { REDIS_URL: 'redis://127.0.0.1:6379', TOKEN_ENCRYPTION_KEY: KEY },
+      /MONGODB_URI is missing/,
+    ],
+    [
+      'a missing TOKEN_ENCRYPTION_KEY',
+      { MONGODB_URI: 'mongodb://127.0.0.1:27017/x', REDIS_URL: 'redis://127.0.0.1:6379' },
+      /TOKEN_ENCRYPTION_KEY is missing/,
+    ],
     [
       'a malformed REDIS_URL',
-      { MONGODB_URI: 'mongodb://127.0.0.1:27017/x', REDIS_URL: 'localhost:6379' },
+      {
+        MONGODB_URI: 'mongodb://127.0.0.1:27017/x',
+        REDIS_URL: 'localhost:6379',
+        TOKEN_ENCRYPTION_KEY: KEY,
+      },
       /REDIS_URL is malformed/,
     ],
     [
@@ -95,6 +155,7 @@ describe('collector process', () => {
       {
         MONGODB_URI: 'mongodb://127.0.0.1:27017/x',
         REDIS_URL: 'redis://127.0.0.1:6379',
+        TOKEN_ENCRYPTION_KEY: KEY,
         LOG_LEVEL: 'loud',
       },
       /LOG_LEVEL/,
@@ -107,13 +168,18 @@ describe('collector process', () => {
     const run = await runCollector({
       MONGODB_URI: 'mongodb://user:s3cret@127.0.0.1:1/reachline',
       REDIS_URL: db.redisUrl,
+      TOKEN_ENCRYPTION_KEY: KEY,
     });
     expectOneSentence(run, /Cannot reach MongoDB at 127\.0\.0\.1:1 .*check MONGODB_URI/);
     expect(run.stderr).not.toContain('s3cret');
   });
 
   it('stops with one sentence when REDIS_URL points at nothing', async () => {
-    const run = await runCollector({ MONGODB_URI: db.mongoUri, REDIS_URL: 'redis://127.0.0.1:1' });
+    const run = await runCollector({
+      MONGODB_URI: db.mongoUri,
+      REDIS_URL: 'redis://127.0.0.1:1',
+      TOKEN_ENCRYPTION_KEY: KEY,
+    });
     expectOneSentence(run, /Cannot reach Redis at 127\.0\.0\.1:1 .*check REDIS_URL/);
   });
 });

@@ -33,6 +33,9 @@ describe('loadConfig: defaults', () => {
       COLLECTOR_CONCURRENCY: 4,
       QUEUE_PREFIX: 'reachline',
       HARVEST_TICK_CRON: '*/1 * * * *',
+      DISCOVERY_CRON: '*/15 * * * *',
+      COLLECTOR_HTTP_PORT: 9464,
+      COLLECTOR_CLOCK: 'system',
       KPI_THRESHOLD: 3000,
     });
   });

@@ -77,6 +77,13 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,40}$/)
     .default('reachline'),
   HARVEST_TICK_CRON: z.string().refine(isCronExpression).default('*/1 * * * *'),
+  DISCOVERY_CRON: z.string().refine(isCronExpression).default('*/15 * * * *'),
+  COLLECTOR_HTTP_PORT: intVariable(0, 65535).default(9464),
+  COLLECTOR_CLOCK: z
+    .string()
+    .refine((v) => v === 'system' || /^https?:\/\/[^\s]+$/.test(v))
+    .default('system'),
+  SIM_ADMIN_TOKEN: z.string().min(8).optional(),
   KPI_THRESHOLD: intVariable(1, 1_000_000_000).default(3000),
 });
 
@@ -139,6 +146,18 @@ const HELP: Record<ConfigKey, VariableHelp> = {
     expected: '1 to 40 letters, digits, "-" or "_" (the Redis key prefix of the queues)',
   },
   HARVEST_TICK_CRON: { expected: 'a cron expression with 5 or 6 fields such as "*/1 * * * *"' },
+  DISCOVERY_CRON: { expected: 'a cron expression with 5 or 6 fields such as "*/15 * * * *"' },
+  COLLECTOR_HTTP_PORT: {
+    expected: 'a port number from 0 to 65535 for the collector\'s /healthz and /metrics (0: any free port)',
+  },
+  COLLECTOR_CLOCK: {
+    expected:
+      '"system", or the admin URL of a platform simulator whose clock to follow (demo only), e.g. http://127.0.0.1:4100/_sim',
+  },
+  SIM_ADMIN_TOKEN: {
+    expected: 'the platform simulator\'s admin token (at least 8 characters)',
+    secret: true,
+  },
   KPI_THRESHOLD: { expected: 'a whole number of people, at least 1' },
 };
 

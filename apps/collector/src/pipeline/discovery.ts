@@ -65,7 +65,8 @@ export async function discoverAccount(
   const account = await Account.findById(accountId).lean();
   if (!account || !account.enabled || account.tokenStatus !== 'ok') return summary;
   const coolUntil = await ctx.cooldowns.until(account.platform, account.externalId);
-  if (coolUntil > 0) throw new WaitUntil(coolUntil, `${account.platform} is cooling down`);
+  if (coolUntil > 0)
+    throw new WaitUntil(account.platform, coolUntil, `${account.platform} is cooling down`);
   const connector = ctx.connectors[account.platform];
   const now = ctx.clock.now();
   const newest = account.discoveryCursor ? new Date(account.discoveryCursor) : undefined;
@@ -118,7 +119,7 @@ export async function discoverAccount(
           account.externalId,
           until,
         );
-        throw new WaitUntil(until, err.message);
+        throw new WaitUntil(account.platform, until, err.message);
       }
       case 'token_invalid':
       case 'permission_missing':

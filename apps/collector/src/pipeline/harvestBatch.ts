@@ -28,6 +28,7 @@ import {
 import { Types } from 'mongoose';
 import { connectorAccount, setTokenStatus } from '../accounts';
 import { PlatformError, type ReachBatchResult } from '../connectors/types';
+import { apiCalls, postsHarvested } from '../ops/metrics';
 import type { CollectorContext } from './context';
 import { applyStoryChanges, publishStoryEvents, type StoryChange } from './rollup';
 
@@ -51,6 +52,7 @@ export interface HarvestOutcome {
 export class WaitUntil extends Error {
   override name = 'WaitUntil';
   constructor(
+    readonly platform: Platform,
     readonly untilMs: number,
     reason: string,
   ) {
@@ -97,7 +99,8 @@ export async function harvestBatch(
     return { ...outcome, status: 'skipped' };
   }
   const coolUntil = await ctx.cooldowns.until(account.platform, account.externalId);
-  if (coolUntil > 0) throw new WaitUntil(coolUntil, `${account.platform} is cooling down`);
+  if (coolUntil > 0)
+    throw new WaitUntil(account.platform, coolUntil, `${account.platform} is cooling down`);
 
   const runId = harvestRunObjectId(jobId);
   const finishRun = async (
@@ -149,6 +152,7 @@ export async function harvestBatch(
     if (!(err instanceof PlatformError)) throw err;
     outcome.errorsByClass[err.failureClass] = 1;
     outcome.apiCalls = 1;
+    apiCalls.inc({ platform: account.platform, outcome: err.failureClass });
     switch (err.failureClass) {
       case 'throttled': {
         const until = Date.now() + (err.details.waitMs ?? 60_000);
@@ -162,7 +166,7 @@ export async function harvestBatch(
           rateLimitWaits: 1,
           rateLimitWaitMs: err.details.waitMs ?? 60_000,
         });
-        throw new WaitUntil(until, err.message);
+        throw new WaitUntil(account.platform, until, err.message);
       }
       case 'token_invalid':
       case 'permission_missing': {
@@ -194,6 +198,7 @@ export async function harvestBatch(
   }
 
   outcome.apiCalls = result.apiCalls;
+  apiCalls.inc({ platform: account.platform, outcome: 'ok' }, result.apiCalls);
   for (const f of result.failures) {
     outcome.errorsByClass[f.error.failureClass] =
       (outcome.errorsByClass[f.error.failureClass] ?? 0) + 1;
@@ -237,6 +242,7 @@ export async function harvestBatch(
   }
   const storedValue = await insertSnapshots(ctx, snapshots);
   outcome.postsAnswered = snapshots.length;
+  postsHarvested.inc({ platform: account.platform }, snapshots.length);
 
   // 2. Posts and their chart points; 3. story changes by fiscal year.
   const postOps = [];

@@ -124,3 +124,48 @@ export class HarvestSchedule {
     return out;
   }
 }
+
+/** KEYS: due, in-flight. ARGV: score, member, score, member, … Adds what is neither due nor in flight. */
+const RESTORE = `
+local added = 0
+for i = 1, #ARGV, 2 do
+  local m = ARGV[i + 1]
+  if not redis.call('ZSCORE', KEYS[2], m) and not redis.call('ZSCORE', KEYS[1], m) then
+    redis.call('ZADD', KEYS[1], ARGV[i], m)
+    added = added + 1
+  end
+end
+return added`;
+
+/**
+ * Puts back every post the store says is due some day but the schedule does not know (Redis was
+ * emptied or replaced). One pass over the posts at start-up; the hot path never scans them.
+ */
+export async function restoreScheduleFromStore(
+  redis: Redis,
+  schedule: HarvestSchedule,
+  posts: AsyncIterable<{
+    _id: unknown;
+    accountId: unknown;
+    externalId: string;
+    nextHarvestAt: Date | null;
+  }>,
+): Promise<number> {
+  let added = 0;
+  let chunk: string[] = [];
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    added += (await redis.eval(RESTORE, 2, schedule.key, schedule.inFlightKey, ...chunk)) as number;
+    chunk = [];
+  };
+  for await (const p of posts) {
+    if (!p.nextHarvestAt) continue;
+    chunk.push(
+      String(p.nextHarvestAt.getTime()),
+      member({ accountId: String(p.accountId), postId: String(p._id), externalId: p.externalId }),
+    );
+    if (chunk.length >= 1000) await flush();
+  }
+  await flush();
+  return added;
+}

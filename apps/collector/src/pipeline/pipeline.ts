@@ -18,6 +18,7 @@ import {
   type JobsOptions,
 } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { jobDuration, throttleWaits } from '../ops/metrics';
 import type { CollectorContext } from './context';
 import { DiscoveryRefused, discoverAccount, type DiscoverySummary } from './discovery';
 import {
@@ -120,10 +121,15 @@ export class Pipeline {
 
   /** Runs a job's work, turning "wait" into a delay and "not worth retrying" into a final failure. */
   private async runJob<T>(job: Job, token: string | undefined, work: () => Promise<T>): Promise<T> {
+    const stopTimer = jobDuration.startTimer({ queue: job.queueName });
     try {
-      return await work();
+      const result = await work();
+      stopTimer({ status: 'ok' });
+      return result;
     } catch (err) {
+      stopTimer({ status: err instanceof WaitUntil ? 'delayed' : 'failed' });
       if (err instanceof WaitUntil) {
+        throttleWaits.inc({ platform: err.platform });
         // Waiting is not failing: the job comes back when the platform allows it again.
         await job.moveToDelayed(err.untilMs, token);
         throw new DelayedError(err.message);
