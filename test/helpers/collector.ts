@@ -40,7 +40,7 @@ export async function startTestCollector(
     ...opts.sim,
     clock: { mode: 'fixed', at: opts.start.toISOString() },
     faults: { batchNullRate: 0, ...opts.sim?.faults },
-  } as SimulatorOptions);
+  });
   const admin = new SimAdminClient(sim.url, sim.admin.token);
   const models = createModels(db.connection);
   await ensureIndexes(models);

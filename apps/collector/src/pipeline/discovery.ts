@@ -54,7 +54,7 @@ export async function discoverAccount(
   ctx: CollectorContext,
   accountId: Types.ObjectId | string,
 ): Promise<DiscoverySummary> {
-  const { Account, Post } = ctx.models;
+  const { Account } = ctx.models;
   const summary: DiscoverySummary = {
     listed: 0,
     stored: 0,
@@ -168,7 +168,7 @@ async function storePost(
   if (existing) {
     // Stored before; only an infographic left without a story (a crash mid-discovery) needs work.
     return existing.isInfographic && existing.storyId === null
-      ? { post: existing as PostDoc, inserted: false }
+      ? { post: existing, inserted: false }
       : null;
   }
   const period = periodFieldsOf(found.publishedAt);
@@ -193,7 +193,7 @@ async function storePost(
   };
   try {
     const created = await Post.create(doc);
-    return { post: created.toObject() as PostDoc, inserted: true };
+    return { post: created.toObject(), inserted: true };
   } catch (err) {
     if ((err as { code?: number }).code === 11000) return null; // another process stored it
     throw err;

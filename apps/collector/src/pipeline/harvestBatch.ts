@@ -213,7 +213,7 @@ export async function harvestBatch(
   const byExternal = new Map(data.posts.map((p) => [p.externalId, p.postId]));
   const posts = new Map<string, PostDoc>();
   for (const doc of await Promise.all(data.posts.map((p) => Post.findById(p.postId).lean()))) {
-    if (doc) posts.set(String(doc._id), doc as PostDoc);
+    if (doc) posts.set(String(doc._id), doc);
   }
   const slotAt = new Date(data.slotAt);
 
