@@ -1,8 +1,10 @@
 /**
  * `npm run demo`: everything on one machine with nothing installed by hand. Starts Redis and a
- * MongoDB-compatible store, the platform simulator (FY2564 data, accelerated clock), imports
- * the FY2564 record, starts the collector and a production build of the dashboard, and prints
- * the URL. Ctrl-C stops everything it started, in reverse order.
+ * MongoDB-compatible store, the platform simulator (the FY2564 world, plus a live feed of new
+ * posts from today on, one simulated day per minute), connects the simulator's six accounts the
+ * way `accounts add` does, starts the collector (following the simulator's clock) and a
+ * production build of the dashboard, and prints the URL. Nothing is imported: FY2564 and the
+ * current year arrive through discovery and harvesting. Ctrl-C stops everything it started.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,9 +18,10 @@ import {
   stopChildProcess,
 } from '@reachline/dev-services';
 import { startSimulator } from '@reachline/platform-sim';
+import { fiscalYearOf } from '@reachline/shared';
 import { createModels, ensureIndexes } from '@reachline/shared/models';
-import { importFy2564 } from '@reachline/shared/seed';
 import mongoose from 'mongoose';
+import { addAccount } from '../apps/collector/src/accounts';
 
 const root = resolve(import.meta.dirname, '..');
 const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
@@ -55,17 +58,10 @@ async function main(): Promise<void> {
     const mongoUri = isolatedDbUri(services.mongoUri, 'reachline_demo');
     say(`store: ${services.mongoKind}, Redis: ${services.redisUrl}`);
 
-    say('importing the FY2564 record (74 infographics)…');
-    const conn = await mongoose.createConnection(mongoUri).asPromise();
-    const models = createModels(conn);
-    await ensureIndexes(models);
-    const imported = await importFy2564(models);
-    await conn.close();
-    say(`imported ${imported.posts} posts, ${imported.passed} at or above 3,000`);
-
+    const now = new Date();
     const sim = await startSimulator({
       port: await freePort(4100),
-      clock: { mode: 'accelerated', daySeconds: 60 },
+      clock: { mode: 'accelerated', daySeconds: 60, start: now.toISOString() },
       // Live mode: the office keeps publishing while the demo runs (some infographics, some
       // ordinary posts), so the collector has new posts to discover.
       live: { postsPerDay: 2, platforms: ['facebook', 'instagram', 'x', 'line'] },
@@ -79,6 +75,34 @@ async function main(): Promise<void> {
       SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
       TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString('hex'),
     };
+
+    // What an admin does once: the years' settings and the six connected accounts.
+    const conn = await mongoose.createConnection(mongoUri).asPromise();
+    const models = createModels(conn);
+    await ensureIndexes(models);
+    const rule = { hashtags: ['อินโฟกราฟิกกทม'], keywords: [] };
+    await models.KpiSettings.updateOne(
+      { fiscalYear: 2564 },
+      // FY2564 counts Facebook's number: the figure the office reported that year.
+      { $setOnInsert: { fiscalYear: 2564, infographicRule: rule, countedPlatforms: ['facebook'] } },
+      { upsert: true },
+    );
+    const currentYear = fiscalYearOf(now);
+    await models.KpiSettings.updateOne(
+      { fiscalYear: currentYear },
+      { $setOnInsert: { fiscalYear: currentYear, infographicRule: rule, countedPlatforms: [] } },
+      { upsert: true },
+    );
+    for (const a of sim.accounts) {
+      await addAccount(models, secrets.TOKEN_ENCRYPTION_KEY, {
+        platform: a.platform,
+        externalId: a.accountId,
+        displayName: a.name,
+        token: a.token,
+      });
+    }
+    await conn.close();
+    say(`connected ${sim.accounts.length} simulator accounts (tokens sealed in the store)`);
     const appEnv: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -91,6 +115,12 @@ async function main(): Promise<void> {
       YOUTUBE_API_BASE: sim.baseUrls.youtube,
       TIKTOK_API_BASE: sim.baseUrls.tiktok,
       LINE_API_BASE: sim.baseUrls.line,
+      // The collector follows the simulator's clock, and ticks often because a day is a minute.
+      COLLECTOR_CLOCK: `${sim.url}/_sim`,
+      SIM_ADMIN_TOKEN: sim.admin.token,
+      HARVEST_TICK_CRON: '*/5 * * * * *',
+      DISCOVERY_CRON: '*/20 * * * * *',
+      COLLECTOR_HTTP_PORT: String(await freePort(9464)),
       ...secrets,
     };
 
@@ -114,6 +144,12 @@ async function main(): Promise<void> {
     say('');
     say(`Reachline is running: ${url}`);
     say('Sign-in comes with the dashboard issue; this first page needs none.');
+    say(
+      `FY2564 fills in as the collector discovers and harvests it; FY${currentYear} (the default page) grows as new posts appear.`,
+    );
+    say(
+      `Collector health and metrics: http://127.0.0.1:${appEnv.COLLECTOR_HTTP_PORT}/healthz, /metrics`,
+    );
     say(`Platform simulator: ${sim.url}  (admin token ${sim.admin.token})`);
     say('Press Ctrl-C to stop everything.');
   } catch (err) {

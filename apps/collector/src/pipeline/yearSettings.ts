@@ -47,7 +47,22 @@ export class YearSettingsCache {
 
   private async load(fiscalYear: number): Promise<YearSettings> {
     const doc = await this.models.KpiSettings.findOne({ fiscalYear }).lean();
-    if (!doc) return defaultYearSettings(fiscalYear);
+    if (!doc) {
+      // A year nobody configured yet keeps the latest earlier year's infographic rule (the office
+      // does not change its hashtag every October); targets and counting go back to defaults.
+      const earlier = await this.models.KpiSettings.findOne({ fiscalYear: { $lt: fiscalYear } })
+        .sort({ fiscalYear: -1 })
+        .lean();
+      const settings = defaultYearSettings(fiscalYear);
+      if (earlier?.infographicRule) {
+        settings.rule = {
+          hashtags: earlier.infographicRule.hashtags ?? [],
+          keywords: earlier.infographicRule.keywords ?? [],
+          mediaTypes: earlier.infographicRule.mediaTypes ?? [],
+        };
+      }
+      return settings;
+    }
     return {
       fiscalYear,
       threshold: doc.threshold,
