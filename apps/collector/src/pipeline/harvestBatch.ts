@@ -267,6 +267,7 @@ export async function harvestBatch(
           $set: {
             latestReach: reach,
             latestReachAt: now,
+            latestReachSource: 'api',
             lastHarvestAt: now,
             nextHarvestAt: nextAt,
             crossedThresholdAt: crossed,

@@ -39,6 +39,8 @@ export interface PostDoc {
   storyId: Types.ObjectId | null;
   latestReach: number | null;
   latestReachAt: Date | null;
+  /** Where `latestReach` came from: a harvest, or an editor's number (until a harvest answers). */
+  latestReachSource: 'api' | 'manual' | null;
   /** Which platform metric `latestReach` is (see REACH_METRICS). */
   reachMetric: string;
   crossedThresholdAt: Date | null;
@@ -78,6 +80,7 @@ export const postSchema = new Schema<PostDoc>(
     storyId: { type: Schema.Types.ObjectId, ref: 'Story', default: null },
     latestReach: { type: Number, default: null, min: 0 },
     latestReachAt: { type: Date, default: null },
+    latestReachSource: { type: String, enum: ['api', 'manual', null], default: null },
     reachMetric: { type: String, required: true },
     crossedThresholdAt: { type: Date, default: null },
     nextHarvestAt: { type: Date, default: null },
