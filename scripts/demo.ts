@@ -19,7 +19,7 @@ import {
 } from '@reachline/dev-services';
 import { startSimulator } from '@reachline/platform-sim';
 import { fiscalYearOf } from '@reachline/shared';
-import { createModels, ensureIndexes } from '@reachline/shared/models';
+import { DEFAULT_PROJECT_ID, createModels, ensureIndexes } from '@reachline/shared/models';
 import mongoose from 'mongoose';
 import { addAccount } from '../apps/collector/src/accounts';
 
@@ -82,14 +82,14 @@ async function main(): Promise<void> {
     await ensureIndexes(models);
     const rule = { hashtags: ['อินโฟกราฟิกกทม'], keywords: [] };
     await models.KpiSettings.updateOne(
-      { fiscalYear: 2564 },
+      { projectId: DEFAULT_PROJECT_ID, fiscalYear: 2564 },
       // FY2564 counts Facebook's number: the figure the office reported that year.
       { $setOnInsert: { fiscalYear: 2564, infographicRule: rule, countedPlatforms: ['facebook'] } },
       { upsert: true },
     );
     const currentYear = fiscalYearOf(now);
     await models.KpiSettings.updateOne(
-      { fiscalYear: currentYear },
+      { projectId: DEFAULT_PROJECT_ID, fiscalYear: currentYear },
       { $setOnInsert: { fiscalYear: currentYear, infographicRule: rule, countedPlatforms: [] } },
       { upsert: true },
     );

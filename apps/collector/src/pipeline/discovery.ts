@@ -12,7 +12,12 @@ import {
   reachMetricOf,
   withinCrossPostWindow,
 } from '@reachline/shared';
-import { periodFieldsOf, postObjectId, type PostDoc } from '@reachline/shared/models';
+import {
+  DEFAULT_PROJECT_ID,
+  periodFieldsOf,
+  postObjectId,
+  type PostDoc,
+} from '@reachline/shared/models';
 import type { Types } from 'mongoose';
 import { connectorAccount, setTokenStatus } from '../accounts';
 import { PlatformError, type DiscoveredPost } from '../connectors/types';
@@ -20,6 +25,7 @@ import { RetryLater, WaitUntil } from './harvestBatch';
 import type { CollectorContext } from './context';
 import {
   applyStoryChangesLocked,
+  type ProjectYear,
   publishStoryEvents,
   type StoryChange,
   withYearLock,
@@ -47,8 +53,8 @@ interface TitleKeyDoc {
   entries: { storyId: Types.ObjectId; publishedAt: Date }[];
 }
 
-const titleKeyId = (fiscalYear: number, titleKey: string) =>
-  `${fiscalYear}:${createHash('sha1').update(titleKey).digest('hex')}`;
+const titleKeyId = (year: ProjectYear, titleKey: string) =>
+  `${String(year.projectId)}:${year.fiscalYear}:${createHash('sha1').update(titleKey).digest('hex')}`;
 
 export async function discoverAccount(
   ctx: CollectorContext,
@@ -172,8 +178,16 @@ async function storePost(
       : null;
   }
   const period = periodFieldsOf(found.publishedAt);
-  const settings = await ctx.settings.get(period.fiscalYear);
-  const isInfographic = matchesInfographicRule(found, settings.rule);
+  // The first project (in rule order) whose rule for that year matches counts the post.
+  let projectId: Types.ObjectId | null = null;
+  for (const candidate of await ctx.settings.projects()) {
+    const settings = await ctx.settings.get(period.fiscalYear, candidate);
+    if (matchesInfographicRule(found, settings.rule)) {
+      projectId = candidate;
+      break;
+    }
+  }
+  const isInfographic = projectId !== null;
   const doc = {
     _id,
     platform,
@@ -189,6 +203,7 @@ async function storePost(
     isInfographic,
     infographicReason: isInfographic ? ('rule' as const) : null,
     storyId: null,
+    projectId,
     reachMetric: reachMetricOf(platform).metric,
   };
   try {
@@ -202,16 +217,21 @@ async function storePost(
 
 /** Puts each infographic into its story (joining a cross-post's story when there is one). */
 async function attachToStories(ctx: CollectorContext, posts: PostDoc[], now: Date): Promise<void> {
-  const byYear = new Map<number, PostDoc[]>();
-  for (const p of posts)
-    byYear.set(p.period.fiscalYear, [...(byYear.get(p.period.fiscalYear) ?? []), p]);
+  const byYear = new Map<string, { year: ProjectYear; posts: PostDoc[] }>();
+  for (const p of posts) {
+    const year = { projectId: p.projectId ?? DEFAULT_PROJECT_ID, fiscalYear: p.period.fiscalYear };
+    const key = `${String(year.projectId)}:${year.fiscalYear}`;
+    const group = byYear.get(key) ?? { year, posts: [] };
+    group.posts.push(p);
+    byYear.set(key, group);
+  }
   const keys = ctx.models.Story.db.collection<TitleKeyDoc>('story_title_keys');
-  for (const [fiscalYear, yearPosts] of byYear) {
-    const events = await withYearLock(ctx, fiscalYear, async () => {
+  for (const { year, posts: yearPosts } of byYear.values()) {
+    const events = await withYearLock(ctx, year, async () => {
       const changes: StoryChange[] = [];
       for (const post of yearPosts) {
         const titleKey = normaliseTitle(post.title);
-        const keyId = titleKeyId(fiscalYear, titleKey);
+        const keyId = titleKeyId(year, titleKey);
         const keyDoc = titleKey === '' ? null : await keys.findOne({ _id: keyId });
         const match = keyDoc?.entries.find((e) =>
           withinCrossPostWindow(e.publishedAt, post.publishedAt),
@@ -234,7 +254,7 @@ async function attachToStories(ctx: CollectorContext, posts: PostDoc[], now: Dat
           );
         post.storyId = storyId;
       }
-      const out = await applyStoryChangesLocked(ctx, fiscalYear, changes, now);
+      const out = await applyStoryChangesLocked(ctx, year, changes, now);
       for (const post of yearPosts) {
         await ctx.models.Post.updateOne(
           { _id: post._id },

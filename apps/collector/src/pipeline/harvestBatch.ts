@@ -18,6 +18,7 @@ import {
   type Platform,
 } from '@reachline/shared';
 import {
+  DEFAULT_PROJECT_ID,
   harvestRunObjectId,
   historyPointKey,
   snapshotBucket,
@@ -30,7 +31,12 @@ import { connectorAccount, setTokenStatus } from '../accounts';
 import { PlatformError, type ReachBatchResult } from '../connectors/types';
 import { apiCalls, postsHarvested } from '../ops/metrics';
 import type { CollectorContext } from './context';
-import { applyStoryChanges, publishStoryEvents, type StoryChange } from './rollup';
+import {
+  applyStoryChanges,
+  publishStoryEvents,
+  type ProjectYear,
+  type StoryChange,
+} from './rollup';
 
 export interface HarvestJobData {
   accountId: string;
@@ -247,12 +253,15 @@ export async function harvestBatch(
   // 2. Posts and their chart points; 3. story changes by fiscal year.
   const postOps = [];
   const historyOps = [];
-  const storyChanges = new Map<number, StoryChange[]>();
+  const storyChanges = new Map<string, { year: ProjectYear; changes: StoryChange[] }>();
   const next: { postId: string; externalId: string; accountId: string; at: Date | null }[] = [];
   for (const snap of snapshots) {
     const post = posts.get(String(snap.postId))!;
     const reach = storedValue.get(snap._id) ?? snap.reach;
-    const settings = await ctx.settings.get(post.period.fiscalYear);
+    const settings = await ctx.settings.get(
+      post.period.fiscalYear,
+      post.projectId ?? DEFAULT_PROJECT_ID,
+    );
     const crossed =
       post.crossedThresholdAt ?? (storyPasses(reach, settings.threshold) ? now : null);
     const nextAt = nextHarvestAt(post.publishedAt, now, {
@@ -290,11 +299,14 @@ export async function harvestBatch(
       },
     });
     if (post.storyId) {
-      const fy = post.period.fiscalYear;
-      storyChanges.set(fy, [
-        ...(storyChanges.get(fy) ?? []),
-        { kind: 'reach', storyId: post.storyId, postId: post._id, reach },
-      ]);
+      const year = {
+        projectId: post.projectId ?? DEFAULT_PROJECT_ID,
+        fiscalYear: post.period.fiscalYear,
+      };
+      const key = `${String(year.projectId)}:${year.fiscalYear}`;
+      const group = storyChanges.get(key) ?? { year, changes: [] };
+      group.changes.push({ kind: 'reach', storyId: post.storyId, postId: post._id, reach });
+      storyChanges.set(key, group);
     }
     next.push({
       postId: String(post._id),
@@ -306,8 +318,8 @@ export async function harvestBatch(
   if (postOps.length > 0) await Post.bulkWrite(postOps, { ordered: true });
   if (historyOps.length > 0) await ctx.models.PostHistory.bulkWrite(historyOps, { ordered: true });
   const events = [];
-  for (const [fy, changes] of storyChanges) {
-    events.push(...(await applyStoryChanges(ctx, fy, changes, now)));
+  for (const { year, changes } of storyChanges.values()) {
+    events.push(...(await applyStoryChanges(ctx, year, changes, now)));
   }
 
   // Posts without a number this time: failures by class, or a withheld value (LINE under 20).

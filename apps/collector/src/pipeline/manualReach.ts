@@ -4,7 +4,12 @@
  * post's reach until a harvest answers. Both are kept; an API value is never replaced by a
  * manual one.
  */
-import { historyPointKey, manualSnapshotBucket, snapshotId } from '@reachline/shared/models';
+import {
+  DEFAULT_PROJECT_ID,
+  historyPointKey,
+  manualSnapshotBucket,
+  snapshotId,
+} from '@reachline/shared/models';
 import type { Types } from 'mongoose';
 import type { CollectorContext } from './context';
 import { applyStoryChanges, publishStoryEvents } from './rollup';
@@ -69,7 +74,7 @@ export async function enterManualReach(
   if (post.storyId) {
     const events = await applyStoryChanges(
       ctx as CollectorContext,
-      post.period.fiscalYear,
+      { projectId: post.projectId ?? DEFAULT_PROJECT_ID, fiscalYear: post.period.fiscalYear },
       [{ kind: 'reach', storyId: post.storyId, postId: post._id, reach: input.reach }],
       input.at,
     );

@@ -56,37 +56,47 @@ function bump(figures: Figures, monthKey: string, published: number, passed: num
  * Applies the changes of one fiscal year's stories, then its figures; returns one event per
  * story whose reach or pass state changed (published by the caller after its other writes).
  */
+/** A project's fiscal year: the unit of stories, figures and locking. */
+export interface ProjectYear {
+  projectId: Types.ObjectId;
+  fiscalYear: number;
+}
+
 export function applyStoryChanges(
   ctx: CollectorContext,
-  fiscalYear: number,
+  year: ProjectYear,
   changes: readonly StoryChange[],
   at: Date,
 ): Promise<StoryChangedEvent[]> {
   if (changes.length === 0) return Promise.resolve([]);
-  return withYearLock(ctx, fiscalYear, () => applyStoryChangesLocked(ctx, fiscalYear, changes, at));
+  return withYearLock(ctx, year, () => applyStoryChangesLocked(ctx, year, changes, at));
 }
 
-/** Runs `work` holding the fiscal year's lock (stories, title keys and figures of that year). */
+/** Runs `work` holding a project-year's lock (its stories, title keys and figures). */
 export function withYearLock<T>(
   ctx: CollectorContext,
-  fiscalYear: number,
+  year: ProjectYear,
   work: () => Promise<T>,
 ): Promise<T> {
-  return withLock(ctx.redis, `${ctx.prefix}:lock:fy:${fiscalYear}`, work);
+  return withLock(
+    ctx.redis,
+    `${ctx.prefix}:lock:${String(year.projectId)}:fy${year.fiscalYear}`,
+    work,
+  );
 }
 
-/** applyStoryChanges for a caller that already holds the year's lock. */
+/** applyStoryChanges for a caller that already holds the project-year's lock. */
 export async function applyStoryChangesLocked(
   ctx: CollectorContext,
-  fiscalYear: number,
+  { projectId, fiscalYear }: ProjectYear,
   changes: readonly StoryChange[],
   at: Date,
 ): Promise<StoryChangedEvent[]> {
   if (changes.length === 0) return [];
   const { Story, KpiFigures } = ctx.models;
-  const settings = await ctx.settings.get(fiscalYear);
+  const settings = await ctx.settings.get(fiscalYear, projectId);
   {
-    const figuresId = kpiFiguresId(fiscalYear);
+    const figuresId = kpiFiguresId(fiscalYear, projectId);
     const stored = await KpiFigures.findById(figuresId).lean();
     const figures: Figures = {
       published: stored?.published ?? 0,
@@ -135,6 +145,7 @@ export async function applyStoryChangesLocked(
         { _id: storyId },
         {
           $set: {
+            projectId,
             publishedAt,
             period,
             members,
@@ -174,6 +185,7 @@ export async function applyStoryChangesLocked(
       { _id: figuresId },
       {
         $set: {
+          projectId,
           fiscalYear,
           published: figures.published,
           passed: figures.passed,

@@ -12,7 +12,7 @@ import type { CollectorContext } from './context';
 import { Cooldowns } from './cooldowns';
 import { HarvestSchedule } from './harvestSchedule';
 import { Pipeline } from './pipeline';
-import { YearSettingsCache } from './yearSettings';
+import { YearSettingsCache, ensureDefaultProject } from './yearSettings';
 
 export interface RuntimeOptions {
   models: ReachlineModels;
@@ -38,6 +38,7 @@ export interface Runtime {
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  await ensureDefaultProject(options.models);
   const cooldowns = new Cooldowns(options.redis, options.prefix);
   const connectors = createConnectors(
     options.apiBases,

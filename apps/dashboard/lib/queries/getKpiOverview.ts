@@ -6,6 +6,7 @@ import {
   quotaStories,
   type QuotaProgress,
 } from '@reachline/shared';
+import { DEFAULT_PROJECT_ID } from '@reachline/shared/models';
 import { getStore } from '../db';
 
 export interface KpiOverview {
@@ -21,16 +22,20 @@ export interface KpiOverview {
   quotaProgress: QuotaProgress;
 }
 
-/** The year's KPI from precomputed story fields: two counts, never a scan of snapshots. */
+/**
+ * The year's KPI of the office's infographic project from precomputed story fields: two counts,
+ * never a scan of snapshots. (Project switching comes with the dashboard issue.)
+ */
 export async function getKpiOverview(fiscalYear: number): Promise<KpiOverview> {
   const { models } = await getStore();
-  const settings = await models.KpiSettings.findOne({ fiscalYear }).lean();
+  const projectId = DEFAULT_PROJECT_ID;
+  const settings = await models.KpiSettings.findOne({ projectId, fiscalYear }).lean();
   const threshold = settings?.threshold ?? DEFAULT_KPI_TARGETS.threshold;
   const targetPercent = settings?.targetPercent ?? DEFAULT_KPI_TARGETS.targetPercent;
   const targetStories = settings?.targetStories ?? DEFAULT_KPI_TARGETS.targetStories;
   const [published, passed] = await Promise.all([
-    models.Story.countDocuments({ 'period.fiscalYear': fiscalYear }),
-    models.Story.countDocuments({ 'period.fiscalYear': fiscalYear, passed: true }),
+    models.Story.countDocuments({ projectId, 'period.fiscalYear': fiscalYear }),
+    models.Story.countDocuments({ projectId, 'period.fiscalYear': fiscalYear, passed: true }),
   ]);
   const quota = quotaStories(targetPercent, targetStories);
   return {

@@ -14,6 +14,7 @@ import { type HarvestRunDoc, harvestRunSchema } from './harvestRuns';
 import { type KpiFiguresDoc, kpiFiguresSchema } from './kpiFigures';
 import { type KpiSettingsDoc, kpiSettingsSchema } from './kpiSettings';
 import { type PostHistoryDoc, postHistorySchema } from './postHistories';
+import { type ProjectDoc, projectSchema } from './projects';
 import { type PostDoc, postSchema } from './posts';
 import { type ReachSnapshotDoc, reachSnapshotSchema } from './reachSnapshots';
 import { type ReportDoc, reportSchema } from './reports';
@@ -26,6 +27,7 @@ export * from './ids';
 export * from './kpiFigures';
 export * from './kpiSettings';
 export * from './postHistories';
+export * from './projects';
 export * from './period';
 export * from './posts';
 export * from './reachSnapshots';
@@ -44,6 +46,7 @@ export interface ReachlineModels {
   User: Model<UserDoc>;
   PostHistory: Model<PostHistoryDoc>;
   KpiFigures: Model<KpiFiguresDoc>;
+  Project: Model<ProjectDoc>;
 }
 
 /** Collection names exactly as DESIGN.md spells them. */
@@ -58,6 +61,7 @@ export const COLLECTIONS = {
   User: 'users',
   PostHistory: 'post_histories',
   KpiFigures: 'kpi_figures',
+  Project: 'projects',
 } as const satisfies Record<keyof ReachlineModels, string>;
 
 function bind<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
@@ -79,6 +83,7 @@ export function createModels(connection: Connection): ReachlineModels {
     User: bind(connection, 'User', userSchema),
     PostHistory: bind(connection, 'PostHistory', postHistorySchema),
     KpiFigures: bind(connection, 'KpiFigures', kpiFiguresSchema),
+    Project: bind(connection, 'Project', projectSchema),
   };
 }
 

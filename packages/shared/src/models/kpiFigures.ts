@@ -1,4 +1,5 @@
-import { Schema } from 'mongoose';
+import { Schema, type Types } from 'mongoose';
+import { DEFAULT_PROJECT_ID } from './projects';
 
 export interface MonthFigures {
   published: number;
@@ -6,12 +7,14 @@ export interface MonthFigures {
 }
 
 /**
- * A fiscal year's KPI figures (collection `kpi_figures`), addressed by `kpiFiguresId(fiscalYear)`
+ * A project's KPI figures for a fiscal year (collection `kpi_figures`), addressed by
+ * `kpiFiguresId(fiscalYear, projectId)`
  * and kept current by the collector as each batch lands, so the overview reads one document by
  * `_id` instead of counting stories.
  */
 export interface KpiFiguresDoc {
   _id: string;
+  projectId: Types.ObjectId;
   fiscalYear: number;
   /** Stories published in the year (infographics that count). */
   published: number;
@@ -22,8 +25,11 @@ export interface KpiFiguresDoc {
   updatedAt: Date;
 }
 
-export function kpiFiguresId(fiscalYear: number): string {
-  return `fy${fiscalYear}`;
+export function kpiFiguresId(
+  fiscalYear: number,
+  projectId: Types.ObjectId | string = DEFAULT_PROJECT_ID,
+): string {
+  return `${String(projectId)}:fy${fiscalYear}`;
 }
 
 const count = { type: Number, default: 0, min: 0, required: true };
@@ -31,6 +37,7 @@ const count = { type: Number, default: 0, min: 0, required: true };
 export const kpiFiguresSchema = new Schema<KpiFiguresDoc>(
   {
     _id: { type: String, required: true },
+    projectId: { type: Schema.Types.ObjectId, ref: 'Project', required: true },
     fiscalYear: { type: Number, required: true, min: 2400 },
     published: count,
     passed: count,

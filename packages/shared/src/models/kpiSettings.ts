@@ -1,5 +1,7 @@
 import { Schema, type Types } from 'mongoose';
+
 import { PLATFORMS, type Platform } from '../platforms';
+import { DEFAULT_PROJECT_ID } from './projects';
 import {
   DEFAULT_KPI_TARGETS,
   DEFAULT_PLAN_STEPS,
@@ -18,9 +20,11 @@ export interface InfographicRule {
   mediaTypes: string[];
 }
 
-/** The KPI settings of one fiscal year (collection `kpi_settings`). */
+/** The KPI settings of one project in one fiscal year (collection `kpi_settings`). */
 export interface KpiSettingsDoc {
   _id: Types.ObjectId;
+  /** The project (default: the office's infographic project). */
+  projectId: Types.ObjectId;
   fiscalYear: number;
   threshold: number;
   targetStories: number;
@@ -58,6 +62,12 @@ const infographicRuleSchema = new Schema<InfographicRule>(
 
 export const kpiSettingsSchema = new Schema<KpiSettingsDoc>(
   {
+    projectId: {
+      type: Schema.Types.ObjectId,
+      ref: 'Project',
+      required: true,
+      default: () => DEFAULT_PROJECT_ID,
+    },
     fiscalYear: { type: Number, required: true, min: 2400 },
     threshold: { type: Number, default: DEFAULT_KPI_TARGETS.threshold, min: 1, required: true },
     targetStories: {
@@ -97,4 +107,4 @@ export const kpiSettingsSchema = new Schema<KpiSettingsDoc>(
   { collection: 'kpi_settings', autoIndex: false, timestamps: true, versionKey: false },
 );
 
-kpiSettingsSchema.index({ fiscalYear: 1 }, { unique: true });
+kpiSettingsSchema.index({ projectId: 1, fiscalYear: 1 }, { unique: true });

@@ -87,7 +87,7 @@ describe('indexes stay inside what MongoDB and FerretDB 1.24 both support', () =
     ['Account', { platform: 1, externalId: 1 }],
     ['ReachSnapshot', { postId: 1, bucket: 1 }],
     ['User', { email: 1 }],
-    ['KpiSettings', { fiscalYear: 1 }],
+    ['KpiSettings', { projectId: 1, fiscalYear: 1 }],
     ['Report', { monthKey: 1 }],
     ['HarvestRun', { jobId: 1 }],
   ] as const)('%s has a unique index on %o', (name, fields) => {

@@ -35,8 +35,10 @@ export interface PostDoc {
   isInfographic: boolean;
   /** Why it counts (or not): the fiscal year's rule, or an editor's decision that overrides it. */
   infographicReason: InfographicReason | null;
-  /** null: the post is its own story. */
+  /** The story it belongs to (null: not counted, e.g. an ordinary post). */
   storyId: Types.ObjectId | null;
+  /** The project whose rule counted it (null when it counts for none). */
+  projectId: Types.ObjectId | null;
   latestReach: number | null;
   latestReachAt: Date | null;
   /** Where `latestReach` came from: a harvest, or an editor's number (until a harvest answers). */
@@ -78,6 +80,7 @@ export const postSchema = new Schema<PostDoc>(
     isInfographic: { type: Boolean, default: false, required: true },
     infographicReason: { type: String, enum: [...INFOGRAPHIC_REASONS, null], default: null },
     storyId: { type: Schema.Types.ObjectId, ref: 'Story', default: null },
+    projectId: { type: Schema.Types.ObjectId, ref: 'Project', default: null },
     latestReach: { type: Number, default: null, min: 0 },
     latestReachAt: { type: Date, default: null },
     latestReachSource: { type: String, enum: ['api', 'manual', null], default: null },

@@ -2,6 +2,7 @@ import { Schema, type Types } from 'mongoose';
 import { STORY_REACH_MODES, type StoryReachMode } from '../kpi';
 import { PLATFORMS, type Platform } from '../platforms';
 import { type StoredPeriod, periodSchema } from './period';
+import { DEFAULT_PROJECT_ID } from './projects';
 
 /** A post's part in its story: its latest reach, kept in the story so the roll-up reads one doc. */
 export interface StoryMember {
@@ -15,6 +16,8 @@ export interface StoryMember {
 /** One infographic, possibly cross-posted on several platforms: the unit the KPI counts. */
 export interface StoryDoc {
   _id: Types.ObjectId;
+  /** The project whose KPI the story counts for (an editor may move it). */
+  projectId: Types.ObjectId;
   title: string;
   /** Earliest publication among its posts; decides its month and quarter. */
   publishedAt: Date;
@@ -39,6 +42,12 @@ export interface StoryDoc {
 
 export const storySchema = new Schema<StoryDoc>(
   {
+    projectId: {
+      type: Schema.Types.ObjectId,
+      ref: 'Project',
+      required: true,
+      default: () => DEFAULT_PROJECT_ID,
+    },
     title: { type: String, required: true, maxlength: 2000 },
     publishedAt: { type: Date, required: true },
     period: { type: periodSchema, required: true },
@@ -66,5 +75,5 @@ export const storySchema = new Schema<StoryDoc>(
   { collection: 'stories', autoIndex: false, timestamps: true, versionKey: false },
 );
 
-storySchema.index({ 'period.fiscalYear': 1, publishedAt: -1 });
-storySchema.index({ 'period.fiscalYear': 1, passed: 1 });
+storySchema.index({ projectId: 1, 'period.fiscalYear': 1, publishedAt: -1 });
+storySchema.index({ projectId: 1, 'period.fiscalYear': 1, passed: 1 });

@@ -12,6 +12,8 @@ import {
   type ReachlineModels,
   snapshotId,
   stableObjectId,
+  DEFAULT_PROJECT,
+  DEFAULT_PROJECT_ID,
 } from '../models/index';
 import { REACH_METRICS } from '../platforms';
 import { bangkokMidnight } from '../thaiCalendar';
@@ -35,11 +37,20 @@ export async function importFy2564(
   const threshold = DEFAULT_KPI_TARGETS.threshold;
   const metric = REACH_METRICS.facebook.metric;
 
+  await models.Project.updateOne(
+    { _id: DEFAULT_PROJECT_ID },
+    { $setOnInsert: { ...DEFAULT_PROJECT } },
+    { upsert: true },
+  );
   await KpiSettings.updateOne(
-    { fiscalYear: FY2564 },
+    { projectId: DEFAULT_PROJECT_ID, fiscalYear: FY2564 },
     {
       $setOnInsert: {
+        projectId: DEFAULT_PROJECT_ID,
         fiscalYear: FY2564,
+        // The office's hashtag, and Facebook's number: the figure it reported that year.
+        infographicRule: { hashtags: ['อินโฟกราฟิกกทม'], keywords: [], mediaTypes: [] },
+        countedPlatforms: ['facebook'],
         threshold,
         targetStories: DEFAULT_KPI_TARGETS.targetStories,
         targetPercent: DEFAULT_KPI_TARGETS.targetPercent,
@@ -93,6 +104,7 @@ export async function importFy2564(
             isInfographic: true,
             infographicReason: 'editor',
             storyId,
+            projectId: DEFAULT_PROJECT_ID,
             latestReach: seed.reach,
             latestReachAt: reportedAt,
             reachMetric: metric,
@@ -108,6 +120,7 @@ export async function importFy2564(
         filter: { _id: storyId },
         update: {
           $set: {
+            projectId: DEFAULT_PROJECT_ID,
             title: seed.title,
             publishedAt: seed.publishedAt,
             period,
