@@ -34,8 +34,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-const platformOption = (flags: string, what: string) =>
-  new Option(flags, what).choices(PLATFORMS);
+const platformOption = (flags: string, what: string) => new Option(flags, what).choices(PLATFORMS);
 
 function parseDate(value: string): Date {
   if (

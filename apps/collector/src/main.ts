@@ -9,7 +9,9 @@ import { StartupError } from './connect';
 import { createLogger } from './log';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { require: ['MONGODB_URI', 'REDIS_URL', 'TOKEN_ENCRYPTION_KEY'] });
+  const config = loadConfig(process.env, {
+    require: ['MONGODB_URI', 'REDIS_URL', 'TOKEN_ENCRYPTION_KEY'],
+  });
   const log = createLogger(config.LOG_LEVEL, { service: 'collector' });
 
   // Signal handlers go in before start-up, so a stop asked for while connecting (or right after
