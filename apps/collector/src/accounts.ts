@@ -71,10 +71,13 @@ export async function setTokenStatus(
   at: Date,
 ): Promise<boolean> {
   if (account.tokenStatus === status) return false;
-  await models.Account.updateOne(
-    { _id: account._id },
+  // Only the write that changes it tells the dashboard: two jobs that saw the same expiry at
+  // once publish one event. (The accounts collection is small; this filter may scan it.)
+  const changed = await models.Account.updateOne(
+    { _id: account._id, tokenStatus: { $ne: status } },
     { $set: { tokenStatus: status, tokenCheckedAt: at } },
   );
+  if (changed.modifiedCount === 0) return false;
   await redis.publish(
     CHANNELS.accountStatusChanged,
     encodeEvent({

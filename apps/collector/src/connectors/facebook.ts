@@ -80,6 +80,9 @@ export class FacebookConnector implements Connector {
       const refused = outcomes.find(
         (o): o is PlatformError => o instanceof PlatformError && isRefusedMetric(o),
       );
+      // Another batch on this connector may have dropped the refused metric meanwhile: then
+      // there is nothing to probe, only to ask again with the current list.
+      if (refused && metrics.some((m) => !this.metrics.current().includes(m))) continue;
       if (refused && metricChecks < 2) {
         metricChecks++;
         const index = outcomes.indexOf(refused);

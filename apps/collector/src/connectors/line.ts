@@ -37,6 +37,7 @@ import type {
   DiscoveryPage,
   ReachBatchResult,
   ReachReading,
+  ReadReachOptions,
 } from './types';
 
 /** Broadcasts per `readReach` call; each is one HTTP call against 60 an hour. */
@@ -58,7 +59,8 @@ export class LineConnector implements Connector {
     options: DiscoveryOptions,
   ): AsyncGenerator<DiscoveryPage> {
     const what = 'listing custom aggregation units';
-    const listedIn = monthStartJst(Date.now());
+    // The collector's clock, not the wall's: the demo and tests run on a simulated one.
+    const listedIn = monthStartJst((options.until ?? new Date()).getTime());
     let start = options.cursor ?? undefined;
     for (;;) {
       const answer = await this.http.send(account, {
@@ -86,10 +88,12 @@ export class LineConnector implements Connector {
   async readReach(
     account: ConnectorAccount,
     externalIds: readonly string[],
+    options: ReadReachOptions = {},
   ): Promise<ReachBatchResult> {
     checkBatch(this.platform, account, externalIds, this.batchLimit);
+    const now = (options.now ?? new Date()).getTime();
     const result = await readEach([...new Set(externalIds)], CONCURRENCY, (id, r) =>
-      this.readOne(account, id, r),
+      this.readOne(account, id, r, now),
     );
     return finishBatch(result);
   }
@@ -98,6 +102,7 @@ export class LineConnector implements Connector {
     account: ConnectorAccount,
     externalId: string,
     result: ReachBatchResult,
+    now: number,
   ): Promise<ReachReading> {
     const unit = UNIT_NAME.test(externalId);
     const what = unit
@@ -106,7 +111,7 @@ export class LineConnector implements Connector {
     result.apiCalls++;
     const answer = await this.http.send(account, {
       path: unit ? '/v2/bot/insight/message/event/aggregation' : '/v2/bot/insight/message/event',
-      params: unit ? unitPeriod(externalId, Date.now()) : { requestId: externalId },
+      params: unit ? unitPeriod(externalId, now) : { requestId: externalId },
       what,
     });
     const reach = REACH_METRICS.line.metric;

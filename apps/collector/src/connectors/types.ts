@@ -139,7 +139,16 @@ export interface Connector {
    * Reads the reach of up to `batchLimit` posts of one account. Per-post failures are returned
    * in `failures`; a failure of the whole call (token, throttle, 5xx) throws PlatformError.
    */
-  readReach(account: ConnectorAccount, externalIds: readonly string[]): Promise<ReachBatchResult>;
+  readReach(
+    account: ConnectorAccount,
+    externalIds: readonly string[],
+    options?: ReadReachOptions,
+  ): Promise<ReachBatchResult>;
+}
+
+export interface ReadReachOptions {
+  /** The collector's clock, where a call's parameters depend on today (LINE's unit periods). */
+  now?: Date;
 }
 
 export interface ConnectorOptions {

@@ -153,6 +153,7 @@ export async function harvestBatch(
     result = await ctx.connectors[account.platform].readReach(
       connectorAccount(account, ctx.tokenKey),
       data.posts.map((p) => p.externalId),
+      { now },
     );
   } catch (err) {
     if (!(err instanceof PlatformError)) throw err;
@@ -334,6 +335,25 @@ export async function harvestBatch(
     }
     if (failures.has(p.externalId)) continue; // handled by markFailures below
     next.push({ ...p, accountId: data.accountId, at: nextHarvestAt(post.publishedAt, now) });
+  }
+  // Posts the platform refused for quota part-way through the batch are not failures: they are
+  // due again now, and the next job waits out the cooldown before asking.
+  for (const [externalId, error] of failures) {
+    if (error.failureClass !== 'throttled') continue;
+    failures.delete(externalId);
+    const waitMs = error.details.waitMs ?? 60_000;
+    await ctx.cooldowns.pause(
+      account.platform,
+      error.details.scope ?? 'account',
+      account.externalId,
+      Date.now() + waitMs,
+    );
+    next.push({
+      postId: byExternal.get(externalId)!,
+      externalId,
+      accountId: data.accountId,
+      at: now,
+    });
   }
   await markFailures(ctx, data, failures, now);
   await ctx.schedule.set(next);
