@@ -148,14 +148,15 @@ const HELP: Record<ConfigKey, VariableHelp> = {
   HARVEST_TICK_CRON: { expected: 'a cron expression with 5 or 6 fields such as "*/1 * * * *"' },
   DISCOVERY_CRON: { expected: 'a cron expression with 5 or 6 fields such as "*/15 * * * *"' },
   COLLECTOR_HTTP_PORT: {
-    expected: 'a port number from 0 to 65535 for the collector\'s /healthz and /metrics (0: any free port)',
+    expected:
+      "a port number from 0 to 65535 for the collector's /healthz and /metrics (0: any free port)",
   },
   COLLECTOR_CLOCK: {
     expected:
       '"system", or the admin URL of a platform simulator whose clock to follow (demo only), e.g. http://127.0.0.1:4100/_sim',
   },
   SIM_ADMIN_TOKEN: {
-    expected: 'the platform simulator\'s admin token (at least 8 characters)',
+    expected: "the platform simulator's admin token (at least 8 characters)",
     secret: true,
   },
   KPI_THRESHOLD: { expected: 'a whole number of people, at least 1' },
