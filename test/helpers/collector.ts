@@ -14,7 +14,7 @@ import {
 } from '@reachline/platform-sim';
 import { addAccount } from '../../apps/collector/src/accounts';
 import { ManualClock } from '../../apps/collector/src/clock';
-import { createLogger } from '../../apps/collector/src/log';
+import { createLogger, type Logger } from '../../apps/collector/src/log';
 import { createRuntime, type Runtime } from '../../apps/collector/src/pipeline/runtime';
 import type { TestDatabase } from './services';
 
@@ -25,16 +25,29 @@ export interface TestCollector {
   clock: ManualClock;
   runtime: Runtime;
   redis: Redis;
+  /** The key the accounts' tokens are sealed with (for a second runtime). */
+  tokenKey: string;
   /** Sets the simulator's and the collector's clocks to `at`. */
   setTime(at: Date): Promise<void>;
-  /** Discovery of every account, then harvest ticks until nothing is due, each drained. */
+  /** Discovery of every account, drained (no harvest). */
+  discover(): Promise<void>;
+  /** Harvest ticks until nothing is due, each drained. */
+  harvest(): Promise<void>;
+  /** discover() then harvest(). */
   step(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startTestCollector(
   db: TestDatabase,
-  opts: { sim?: SimulatorOptions; start: Date; concurrency?: number; prefix?: string },
+  opts: {
+    sim?: SimulatorOptions;
+    start: Date;
+    concurrency?: number;
+    prefix?: string;
+    /** Default: errors only (TEST_COLLECTOR_LOG=warn shows warnings). */
+    log?: Logger;
+  },
 ): Promise<TestCollector> {
   const sim = await startSimulator({
     ...opts.sim,
@@ -63,11 +76,24 @@ export async function startTestCollector(
     clock,
     apiBases: sim.baseUrls,
     tokenKey,
-    log: createLogger(process.env.TEST_COLLECTOR_LOG === 'warn' ? 'warn' : 'error', {
-      service: 'collector-test',
-    }),
+    log:
+      opts.log ??
+      createLogger(process.env.TEST_COLLECTOR_LOG === 'warn' ? 'warn' : 'error', {
+        service: 'collector-test',
+      }),
     concurrency: opts.concurrency ?? 4,
   });
+  const discover = async () => {
+    await runtime.pipeline.tickDiscovery();
+    await runtime.pipeline.drain();
+  };
+  const harvest = async () => {
+    for (;;) {
+      const { claimed } = await runtime.pipeline.tickHarvest();
+      await runtime.pipeline.drain();
+      if (claimed === 0) break;
+    }
+  };
   return {
     sim,
     admin,
@@ -75,18 +101,16 @@ export async function startTestCollector(
     clock,
     runtime,
     redis,
+    tokenKey,
+    discover,
+    harvest,
     async setTime(at) {
       await admin.setClock({ mode: 'fixed', at: at.toISOString() });
       clock.set(at);
     },
     async step() {
-      await runtime.pipeline.tickDiscovery();
-      await runtime.pipeline.drain();
-      for (;;) {
-        const { claimed } = await runtime.pipeline.tickHarvest();
-        await runtime.pipeline.drain();
-        if (claimed === 0) break;
-      }
+      await discover();
+      await harvest();
     },
     async close() {
       await runtime.close();

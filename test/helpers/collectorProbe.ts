@@ -4,25 +4,21 @@
  * collector process), the simulator's request log of one phase, the catalog as the expected
  * answer, and a drain that watches the harvest queue while it waits.
  */
-import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import mongoose, { type Connection } from 'mongoose';
 import type { Platform } from '@reachline/shared';
-import { createModels, ensureIndexes, type ReachlineModels } from '@reachline/shared/models';
-import {
+import { createModels, type ReachlineModels } from '@reachline/shared/models';
+import type {
   SimAdminClient,
-  startSimulator,
-  type CatalogPost,
-  type RequestLogEntry,
-  type SimulatorOptions,
+  CatalogPost,
+  RequestLogEntry,
+  SimulatorOptions,
 } from '@reachline/platform-sim';
-import { addAccount } from '../../apps/collector/src/accounts';
-import { ManualClock } from '../../apps/collector/src/clock';
 import { createLogger } from '../../apps/collector/src/log';
 import type { Pipeline } from '../../apps/collector/src/pipeline/pipeline';
 import { createRuntime, type Runtime } from '../../apps/collector/src/pipeline/runtime';
-import type { TestCollector } from './collector';
+import { startTestCollector, type TestCollector } from './collector';
 import type { TestDatabase } from './services';
 
 /** The simulator's request log entry, as the admin API returns it. */
@@ -36,40 +32,15 @@ export interface LogLine {
 }
 
 export interface ProbeCollector extends TestCollector {
-  tokenKey: string;
   /** Warnings and errors the collector logged, oldest first. */
   logs: LogLine[];
-  /** Discovery of every account, drained (no harvest). */
-  discover(): Promise<void>;
-  /** Harvest ticks until nothing is due, each drained. */
-  harvest(): Promise<void>;
 }
 
-/**
- * Like `startTestCollector` (same parts, same wiring), with the collector's warnings kept in
- * `logs` and the token key exposed for a second runtime.
- */
+/** `startTestCollector` with the collector's warnings kept in `logs`. */
 export async function startProbeCollector(
   db: TestDatabase,
   opts: { sim?: SimulatorOptions; start: Date; concurrency?: number; prefix?: string },
 ): Promise<ProbeCollector> {
-  const sim = await startSimulator({
-    ...opts.sim,
-    clock: { mode: 'fixed', at: opts.start.toISOString() },
-    faults: { batchNullRate: 0, ...opts.sim?.faults },
-  });
-  const admin = new SimAdminClient(sim.url, sim.admin.token);
-  const models = createModels(db.connection);
-  await ensureIndexes(models);
-  const tokenKey = randomBytes(32).toString('hex');
-  for (const a of sim.accounts) {
-    await addAccount(models, tokenKey, {
-      platform: a.platform,
-      externalId: a.accountId,
-      displayName: a.name,
-      token: a.token,
-    });
-  }
   const logs: LogLine[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -79,53 +50,15 @@ export async function startProbeCollector(
       done();
     },
   });
-  const redis = new Redis(db.redisUrl, { maxRetriesPerRequest: null });
-  const clock = new ManualClock(opts.start);
-  const runtime = await createRuntime({
-    models,
-    redis,
-    bullConnection: redis,
-    prefix: opts.prefix ?? db.prefix,
-    clock,
-    apiBases: sim.baseUrls,
-    tokenKey,
+  const c = await startTestCollector(db, {
+    ...opts,
     log: createLogger('warn', { service: 'collector-probe' }, sink),
-    concurrency: opts.concurrency ?? 4,
   });
-  const discover = async () => {
-    await runtime.pipeline.tickDiscovery();
-    await runtime.pipeline.drain();
-  };
-  const harvest = async () => {
-    for (;;) {
-      const { claimed } = await runtime.pipeline.tickHarvest();
-      await runtime.pipeline.drain();
-      if (claimed === 0) break;
-    }
-  };
   return {
-    sim,
-    admin,
-    models,
-    clock,
-    runtime,
-    redis,
-    tokenKey,
+    ...c,
     logs,
-    discover,
-    harvest,
-    async setTime(at) {
-      await admin.setClock({ mode: 'fixed', at: at.toISOString() });
-      clock.set(at);
-    },
-    async step() {
-      await discover();
-      await harvest();
-    },
     async close() {
-      await runtime.close();
-      redis.disconnect();
-      await sim.close();
+      await c.close();
       sink.destroy();
     },
   };

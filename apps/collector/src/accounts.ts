@@ -9,6 +9,7 @@ import { decryptToken, encryptToken } from '@reachline/shared/tokenCrypto';
 import type { Redis } from 'ioredis';
 import type { Types } from 'mongoose';
 import type { ConnectorAccount } from './connectors/types';
+import { withLock } from './lock';
 
 export interface NewAccount {
   platform: Platform;
@@ -66,18 +67,29 @@ export function connectorAccount(account: AccountDoc, tokenKey: string): Connect
 export async function setTokenStatus(
   models: ReachlineModels,
   redis: Redis,
+  prefix: string,
   account: Pick<AccountDoc, '_id' | 'platform' | 'tokenStatus'>,
   status: TokenStatus,
   at: Date,
 ): Promise<boolean> {
   if (account.tokenStatus === status) return false;
-  // Only the write that changes it tells the dashboard: two jobs that saw the same expiry at
-  // once publish one event. (The accounts collection is small; this filter may scan it.)
-  const changed = await models.Account.updateOne(
-    { _id: account._id, tokenStatus: { $ne: status } },
-    { $set: { tokenStatus: status, tokenCheckedAt: at } },
+  // Only the job that changes it tells the dashboard: two jobs that met the same expiry at once
+  // publish one event. A conditional update is not enough on FerretDB (its read-modify-write is
+  // not atomic across connections), so the check and the write share a short Redis lock.
+  const changed = await withLock(
+    redis,
+    `${prefix}:lock:account:${String(account._id)}`,
+    async () => {
+      const current = await models.Account.findById(account._id, { tokenStatus: 1 }).lean();
+      if (!current || current.tokenStatus === status) return false;
+      await models.Account.updateOne(
+        { _id: account._id },
+        { $set: { tokenStatus: status, tokenCheckedAt: at } },
+      );
+      return true;
+    },
   );
-  if (changed.modifiedCount === 0) return false;
+  if (!changed) return false;
   await redis.publish(
     CHANNELS.accountStatusChanged,
     encodeEvent({

@@ -6,7 +6,10 @@
  */
 import type { Redis } from 'ioredis';
 import type { Platform } from '@reachline/shared';
-import type { UsageReport } from '../connectors/types';
+import type { PlatformError, UsageReport } from '../connectors/types';
+
+/** A platform's wait when it names none. */
+export const DEFAULT_THROTTLE_WAIT_MS = 60_000;
 
 /** Usage at or above this share of a platform's quota pauses the app or account. */
 export const SLOW_DOWN_PERCENT = 90;
@@ -57,6 +60,16 @@ export class Cooldowns {
         : this.accountKey(platform, accountExternalId);
     const ttl = Math.max(1, Math.ceil(untilMs - this.wallNow()));
     await this.redis.eval(EXTEND, 1, key, String(untilMs), String(ttl));
+  }
+
+  /**
+   * Pauses what a throttling error concerns (the app or the account) for as long as the platform
+   * said; returns the wall instant the pause ends.
+   */
+  async pauseFor(error: PlatformError, accountExternalId: string): Promise<number> {
+    const until = this.wallNow() + (error.details.waitMs ?? DEFAULT_THROTTLE_WAIT_MS);
+    await this.pause(error.platform, error.details.scope ?? 'account', accountExternalId, until);
+    return until;
   }
 
   /** Reads one answer's usage figures; near the limit, pauses until the reset (or a minute). */

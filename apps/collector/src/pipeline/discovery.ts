@@ -118,13 +118,7 @@ export async function discoverAccount(
     // What was stored so far stays; the cursor does not move, so the next run lists it again.
     switch (err.failureClass) {
       case 'throttled': {
-        const until = Date.now() + (err.details.waitMs ?? 60_000);
-        await ctx.cooldowns.pause(
-          account.platform,
-          err.details.scope ?? 'account',
-          account.externalId,
-          until,
-        );
+        const until = await ctx.cooldowns.pauseFor(err, account.externalId);
         throw new WaitUntil(account.platform, until, err.message);
       }
       case 'token_invalid':
@@ -132,6 +126,7 @@ export async function discoverAccount(
         await setTokenStatus(
           ctx.models,
           ctx.redis,
+          ctx.prefix,
           account,
           err.failureClass === 'token_invalid' ? 'expired' : 'insufficient_permission',
           now,

@@ -162,23 +162,14 @@ export async function harvestBatch(
     apiCalls.inc({ platform: account.platform, outcome: err.failureClass });
     switch (err.failureClass) {
       case 'throttled': {
-        const until = Date.now() + (err.details.waitMs ?? 60_000);
-        await ctx.cooldowns.pause(
-          account.platform,
-          err.details.scope ?? 'account',
-          account.externalId,
-          until,
-        );
-        await finishRun('failed', {
-          rateLimitWaits: 1,
-          rateLimitWaitMs: err.details.waitMs ?? 60_000,
-        });
+        const until = await ctx.cooldowns.pauseFor(err, account.externalId);
+        await finishRun('failed', { rateLimitWaits: 1, rateLimitWaitMs: until - Date.now() });
         throw new WaitUntil(account.platform, until, err.message);
       }
       case 'token_invalid':
       case 'permission_missing': {
         const status = err.failureClass === 'token_invalid' ? 'expired' : 'insufficient_permission';
-        if (await setTokenStatus(ctx.models, ctx.redis, account, status, now)) {
+        if (await setTokenStatus(ctx.models, ctx.redis, ctx.prefix, account, status, now)) {
           ctx.log.warn('account paused: token problem', {
             platform: account.platform,
             account: account.externalId,
@@ -341,13 +332,7 @@ export async function harvestBatch(
   for (const [externalId, error] of failures) {
     if (error.failureClass !== 'throttled') continue;
     failures.delete(externalId);
-    const waitMs = error.details.waitMs ?? 60_000;
-    await ctx.cooldowns.pause(
-      account.platform,
-      error.details.scope ?? 'account',
-      account.externalId,
-      Date.now() + waitMs,
-    );
+    await ctx.cooldowns.pauseFor(error, account.externalId);
     next.push({
       postId: byExternal.get(externalId)!,
       externalId,

@@ -165,7 +165,11 @@ export class Pipeline {
     const reaped = await this.ctx.schedule.reap(now);
     const claimed = await this.ctx.schedule.claim(now, MAX_CLAIM_PER_TICK);
     const byAccount = new Map<string, ScheduledPost[]>();
-    for (const p of claimed) byAccount.set(p.accountId, [...(byAccount.get(p.accountId) ?? []), p]);
+    for (const p of claimed) {
+      const list = byAccount.get(p.accountId);
+      if (list) list.push(p);
+      else byAccount.set(p.accountId, [p]);
+    }
     const jobs = [];
     for (const [accountId, posts] of byAccount) {
       const account = await this.ctx.models.Account.findById(accountId, { platform: 1 }).lean();

@@ -106,12 +106,19 @@ export async function applyStoryChangesLocked(
     const byStory = new Map<string, StoryChange[]>();
     for (const c of changes) {
       const key = String(c.storyId);
-      byStory.set(key, [...(byStory.get(key) ?? []), c]);
+      const list = byStory.get(key);
+      if (list) list.push(c);
+      else byStory.set(key, [c]);
     }
     const events: StoryChangedEvent[] = [];
-    for (const [, storyChanges] of byStory) {
+    // Read every story of the batch at once (by `_id`: `$in` would scan on the embedded store),
+    // write them in one bulkWrite: the lock is held for a few round trips, not two per story.
+    const groups = [...byStory.values()];
+    const current = await Promise.all(groups.map((g) => Story.findById(g[0]!.storyId).lean()));
+    const storyOps = [];
+    for (const [index, storyChanges] of groups.entries()) {
       const storyId = storyChanges[0]!.storyId;
-      const story = await Story.findById(storyId).lean();
+      const story = current[index];
       const founding = storyChanges.find((c) => c.kind === 'add');
       if (!story && !founding) continue; // the story was removed by an editor meanwhile
       const members: Record<string, StoryMember> = {
@@ -141,31 +148,33 @@ export async function applyStoryChangesLocked(
       const period = periodFieldsOf(publishedAt);
       const postIds = Object.keys(members);
       const platforms = [...new Set(Object.values(members).map((m) => m.platform))];
-      await Story.updateOne(
-        { _id: storyId },
-        {
-          $set: {
-            projectId,
-            publishedAt,
-            period,
-            members,
-            postIds,
-            platforms,
-            reach,
-            reachMode: settings.storyReach,
-            threshold: settings.threshold,
-            passed,
-            crossedThresholdAt,
-            ...(founding && !story
-              ? {
-                  title: founding.title.slice(0, 2000) || '(untitled)',
-                  titleKey: founding.titleKey,
-                }
-              : {}),
+      storyOps.push({
+        updateOne: {
+          filter: { _id: storyId },
+          update: {
+            $set: {
+              projectId,
+              publishedAt,
+              period,
+              members,
+              postIds,
+              platforms,
+              reach,
+              reachMode: settings.storyReach,
+              threshold: settings.threshold,
+              passed,
+              crossedThresholdAt,
+              ...(founding && !story
+                ? {
+                    title: founding.title.slice(0, 2000) || '(untitled)',
+                    titleKey: founding.titleKey,
+                  }
+                : {}),
+            },
           },
+          upsert: true,
         },
-        { upsert: true },
-      );
+      });
       if (story) bump(figures, story.period.monthKey, -1, story.passed ? -1 : 0);
       bump(figures, period.monthKey, 1, passed ? 1 : 0);
       if (!story || story.reach !== reach || story.passed !== passed) {
@@ -181,6 +190,7 @@ export async function applyStoryChangesLocked(
         });
       }
     }
+    if (storyOps.length > 0) await Story.bulkWrite(storyOps, { ordered: true });
     await KpiFigures.updateOne(
       { _id: figuresId },
       {
