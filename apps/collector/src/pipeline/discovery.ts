@@ -5,7 +5,6 @@
  * the existing story, anything else founds its own. New infographics are due for a first harvest
  * at once.
  */
-import { createHash } from 'node:crypto';
 import {
   matchesInfographicRule,
   normaliseTitle,
@@ -16,7 +15,10 @@ import {
   DEFAULT_PROJECT_ID,
   periodFieldsOf,
   postObjectId,
+  STORY_TITLE_KEYS,
+  storyTitleKeyId,
   type PostDoc,
+  type StoryTitleKeyDoc,
 } from '@reachline/shared/models';
 import type { Types } from 'mongoose';
 import { connectorAccount, setTokenStatus } from '../accounts';
@@ -48,13 +50,8 @@ export interface DiscoverySummary {
   apiCalls: number;
 }
 
-interface TitleKeyDoc {
-  _id: string;
-  entries: { storyId: Types.ObjectId; publishedAt: Date }[];
-}
-
 const titleKeyId = (year: ProjectYear, titleKey: string) =>
-  `${String(year.projectId)}:${year.fiscalYear}:${createHash('sha1').update(titleKey).digest('hex')}`;
+  storyTitleKeyId(year.projectId, year.fiscalYear, titleKey);
 
 export async function discoverAccount(
   ctx: CollectorContext,
@@ -220,7 +217,7 @@ async function attachToStories(ctx: CollectorContext, posts: PostDoc[], now: Dat
     group.posts.push(p);
     byYear.set(key, group);
   }
-  const keys = ctx.models.Story.db.collection<TitleKeyDoc>('story_title_keys');
+  const keys = ctx.models.Story.db.collection<StoryTitleKeyDoc>(STORY_TITLE_KEYS);
   for (const { year, posts: yearPosts } of byYear.values()) {
     const events = await withYearLock(ctx, year, async () => {
       const changes: StoryChange[] = [];

@@ -19,7 +19,7 @@ import {
   type MonthFigures,
   type StoryMember,
 } from '@reachline/shared/models';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { withLock } from '../lock';
 import type { CollectorContext } from './context';
 
@@ -116,6 +116,8 @@ export async function applyStoryChangesLocked(
     const groups = [...byStory.values()];
     const current = await Promise.all(groups.map((g) => Story.findById(g[0]!.storyId).lean()));
     const storyOps = [];
+    /** Imported posts whose story now holds the discovered post instead. */
+    const superseded: string[] = [];
     for (const [index, storyChanges] of groups.entries()) {
       const storyId = storyChanges[0]!.storyId;
       const story = current[index];
@@ -130,9 +132,19 @@ export async function applyStoryChangesLocked(
           const m = members[String(c.postId)];
           if (m) m.reach = c.reach;
         } else {
+          // The same post imported from a record before (same platform, same story): the found
+          // post takes its place, and its number until the first harvest answers.
+          let reach = c.post.reach;
+          for (const [id, m] of Object.entries(members)) {
+            if (!m.imported || m.platform !== c.post.platform || id === String(c.post.postId))
+              continue;
+            reach ??= m.reach;
+            delete members[id];
+            superseded.push(id);
+          }
           members[String(c.post.postId)] = {
             platform: c.post.platform,
-            reach: c.post.reach,
+            reach,
             counted: platformCounts(c.post.platform, settings.countedPlatforms),
           };
           if (c.publishedAt < publishedAt) publishedAt = c.publishedAt;
@@ -191,6 +203,9 @@ export async function applyStoryChangesLocked(
       }
     }
     if (storyOps.length > 0) await Story.bulkWrite(storyOps, { ordered: true });
+    for (const id of superseded) {
+      await ctx.models.Post.updateOne({ _id: new Types.ObjectId(id) }, { $set: { storyId: null } });
+    }
     await KpiFigures.updateOne(
       { _id: figuresId },
       {

@@ -33,6 +33,7 @@ export * from './posts';
 export * from './reachSnapshots';
 export * from './reports';
 export * from './stories';
+export * from './storyTitleKeys';
 export * from './users';
 
 export interface ReachlineModels {

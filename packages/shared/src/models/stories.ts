@@ -11,6 +11,11 @@ export interface StoryMember {
   reach: number | null;
   /** Whether this post's platform counts under the year's counting rule. */
   counted: boolean;
+  /**
+   * A post imported from a record (importFy2564, a CSV import) rather than discovered: when
+   * discovery finds the same post on the platform, the found post takes its place.
+   */
+  imported?: boolean;
 }
 
 /** One infographic, possibly cross-posted on several platforms: the unit the KPI counts. */
@@ -60,6 +65,7 @@ export const storySchema = new Schema<StoryDoc>(
           platform: { type: String, enum: PLATFORMS, required: true },
           reach: { type: Number, default: null, min: 0 },
           counted: { type: Boolean, default: true },
+          imported: { type: Boolean, default: false },
         },
         { _id: false },
       ),

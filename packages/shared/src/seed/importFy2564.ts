@@ -14,7 +14,12 @@ import {
   stableObjectId,
   DEFAULT_PROJECT,
   DEFAULT_PROJECT_ID,
+  kpiFiguresId,
+  STORY_TITLE_KEYS,
+  storyTitleKeyId,
+  type StoryTitleKeyDoc,
 } from '../models/index';
+import { normaliseTitle } from '../storyRules';
 import { REACH_METRICS } from '../platforms';
 import { bangkokMidnight } from '../thaiCalendar';
 
@@ -79,6 +84,8 @@ export async function importFy2564(
   const postOps = [];
   const storyOps = [];
   const snapshotOps = [];
+  const titleKeyOps = [];
+  const months: Record<string, { published: number; passed: number }> = {};
   for (const seed of data.posts) {
     const postId = stableObjectId(`post:${seed.seedId}`);
     const storyId = stableObjectId(`story:${seed.seedId}`);
@@ -90,6 +97,18 @@ export async function importFy2564(
     );
     const didPass = storyPasses(seed.reach, threshold);
     if (didPass) passed += 1;
+    const month = (months[period.monthKey] ??= { published: 0, passed: 0 });
+    month.published += 1;
+    if (didPass) month.passed += 1;
+    // So that discovery, finding the same post on the page later, matches it instead of doubling.
+    const titleKey = normaliseTitle(seed.title);
+    titleKeyOps.push({
+      updateOne: {
+        filter: { _id: storyTitleKeyId(DEFAULT_PROJECT_ID, FY2564, titleKey) },
+        update: { $addToSet: { entries: { storyId, publishedAt: seed.publishedAt } } },
+        upsert: true,
+      },
+    });
     postOps.push({
       updateOne: {
         filter: { platform: 'facebook' as const, externalId: seed.seedId },
@@ -126,6 +145,15 @@ export async function importFy2564(
             period,
             postIds: [postId],
             platforms: ['facebook'],
+            members: {
+              [String(postId)]: {
+                platform: 'facebook',
+                reach: seed.reach,
+                counted: true,
+                imported: true,
+              },
+            },
+            titleKey,
             reach: seed.reach,
             reachMode: 'sum',
             threshold,
@@ -163,5 +191,22 @@ export async function importFy2564(
   await Post.bulkWrite(postOps, { ordered: true });
   await Story.bulkWrite(storyOps, { ordered: true });
   await ReachSnapshot.bulkWrite(snapshotOps, { ordered: true });
+  await Story.db
+    .collection<StoryTitleKeyDoc>(STORY_TITLE_KEYS)
+    .bulkWrite(titleKeyOps, { ordered: true });
+  await models.KpiFigures.updateOne(
+    { _id: kpiFiguresId(FY2564) },
+    {
+      $set: {
+        projectId: DEFAULT_PROJECT_ID,
+        fiscalYear: FY2564,
+        published: data.posts.length,
+        passed,
+        months,
+        updatedAt: new Date(),
+      },
+    },
+    { upsert: true },
+  );
   return { posts: data.posts.length, stories: data.posts.length, passed };
 }
