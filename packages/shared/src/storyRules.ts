@@ -24,9 +24,12 @@ export interface RulePostInput {
 
 const fold = (s: string) => s.normalize('NFC').toLocaleLowerCase('th-TH');
 
-/** Hashtags in a text, without `#`, in order (Thai letters and marks included). */
+/**
+ * Hashtags in a text, without `#`, as written, in order of first appearance, each once. Matched
+ * with Unicode classes: Thai vowels and tone marks are combining marks (\p{M}), not letters.
+ */
 export function hashtagsOf(text: string): string[] {
-  return [...text.matchAll(/#([\p{L}\p{M}\p{N}_]+)/gu)].map((m) => m[1]!);
+  return [...new Set([...text.matchAll(/#([\p{L}\p{M}\p{N}_]+)/gu)].map((m) => m[1]!))];
 }
 
 /**

@@ -4,6 +4,7 @@
  * account (token, permission, throttle), the call as a whole failed and that error is thrown.
  */
 import type { Platform } from '@reachline/shared';
+import { postFailure } from './http';
 import { PLATFORM_LABELS } from './labels';
 import {
   PlatformError,
@@ -55,6 +56,21 @@ export function finishBatch(result: ReachBatchResult): ReachBatchResult {
     throw first.error;
   }
   return result;
+}
+
+/** Every asked post the answer left out becomes a failure of `failureClass`, saying `why`. */
+export function failLeftOut(
+  result: ReachBatchResult,
+  platform: Platform,
+  asked: readonly string[],
+  answered: ReadonlySet<string>,
+  failureClass: FailureClass,
+  why: string,
+): void {
+  for (const id of asked) {
+    if (!answered.has(id))
+      result.failures.push({ externalId: id, error: postFailure(platform, id, failureClass, why) });
+  }
 }
 
 export const emptyResult = (): ReachBatchResult => ({

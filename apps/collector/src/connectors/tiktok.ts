@@ -8,9 +8,9 @@
  *   answer leaves out are gone (deleted, private) or not this account's.
  */
 import { REACH_METRICS } from '@reachline/shared';
-import { checkBatch, emptyResult, finishBatch } from './batchResult';
+import { checkBatch, emptyResult, finishBatch, failLeftOut } from './batchResult';
 import { withinWindow } from './discoveryWindow';
-import { PlatformHttp, postFailure } from './http';
+import { PlatformHttp } from './http';
 import { hashtagsOf, titleOf } from './postText';
 import {
   asArray,
@@ -119,17 +119,14 @@ export class TikTokConnector implements Connector {
         });
       });
     });
-    for (const id of ids.filter((x) => !answered.has(x))) {
-      result.failures.push({
-        externalId: id,
-        error: postFailure(
-          this.platform,
-          id,
-          'not_found',
-          'the answer left it out: deleted, private or not this account’s',
-        ),
-      });
-    }
+    failLeftOut(
+      result,
+      this.platform,
+      ids,
+      answered,
+      'not_found',
+      'the answer left it out: deleted, private or not this account’s',
+    );
     return finishBatch(result);
   }
 }

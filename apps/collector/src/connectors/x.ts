@@ -8,7 +8,7 @@
  *   stands for it. Deleted or protected posts come back as HTTP 200 with an `errors` entry.
  */
 import { REACH_METRICS } from '@reachline/shared';
-import { checkBatch, emptyResult, finishBatch } from './batchResult';
+import { checkBatch, emptyResult, finishBatch, failLeftOut } from './batchResult';
 import { withinWindow } from './discoveryWindow';
 import { PlatformHttp, postFailure, xPostError } from './http';
 import { hashtagsOf, titleOf } from './postText';
@@ -137,12 +137,7 @@ export class XConnector implements Connector {
       answered.add(id);
       result.failures.push({ externalId: id, error: xPostError(id, e) });
     }
-    for (const id of valid.filter((x) => !answered.has(x))) {
-      result.failures.push({
-        externalId: id,
-        error: postFailure(this.platform, id, 'retry', 'the answer left it out'),
-      });
-    }
+    failLeftOut(result, this.platform, valid, answered, 'retry', 'the answer left it out');
     return finishBatch(result);
   }
 }

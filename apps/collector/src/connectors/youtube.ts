@@ -9,9 +9,9 @@
  *   and private videos are left out of `items`.
  */
 import { REACH_METRICS } from '@reachline/shared';
-import { checkBatch, emptyResult, finishBatch } from './batchResult';
+import { checkBatch, emptyResult, finishBatch, failLeftOut } from './batchResult';
 import { withinWindow } from './discoveryWindow';
-import { PlatformHttp, postFailure } from './http';
+import { PlatformHttp } from './http';
 import { PLATFORM_LABELS } from './labels';
 import { hashtagsOf, titleOf } from './postText';
 import {
@@ -145,17 +145,14 @@ export class YouTubeConnector implements Connector {
         });
       });
     });
-    for (const id of ids.filter((x) => !answered.has(x))) {
-      result.failures.push({
-        externalId: id,
-        error: postFailure(
-          this.platform,
-          id,
-          'not_found',
-          'the answer left it out: deleted, private or unknown',
-        ),
-      });
-    }
+    failLeftOut(
+      result,
+      this.platform,
+      ids,
+      answered,
+      'not_found',
+      'the answer left it out: deleted, private or unknown',
+    );
     return finishBatch(result);
   }
 }
