@@ -10,3 +10,4 @@ export * from './kpi';
 export * from './platforms';
 export * from './thaiCalendar';
 export * from './storyRules';
+export * from './report/index';

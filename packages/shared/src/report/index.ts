@@ -1,0 +1,3 @@
+/** The monthly progress entry generator and its templates (pure, browser-safe). */
+export * from './monthlyEntry';
+export * from './template';
