@@ -50,7 +50,14 @@ export async function startCollector(
     for (const o of opened.reverse()) await o.close();
   };
   try {
-    const redis = await connectRedis(config.REDIS_URL);
+    const redis = await connectRedis(config.REDIS_URL, 5_000, {
+      down: (reason) =>
+        log.error('Redis unreachable: the collector waits and reconnects by itself', {
+          redis: hostOf(config.REDIS_URL),
+          reason,
+        }),
+      up: () => log.info('Redis reachable again', { redis: hostOf(config.REDIS_URL) }),
+    });
     opened.push({ close: () => redis.disconnect() });
     const models = createModels(store);
     await ensureIndexes(models);

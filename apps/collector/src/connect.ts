@@ -30,11 +30,23 @@ export async function connectStore(uri: string, timeoutMs = 5_000): Promise<mong
   }
 }
 
+/** Reports a running connection's outage once, and its recovery. */
+export interface OutageReporter {
+  down(reason: string): void;
+  up(): void;
+}
+
 /**
  * A Redis connection suitable for BullMQ (maxRetriesPerRequest: null), verified with PING.
- * During start-up we do not retry forever: an unreachable Redis is a configuration error.
+ * During start-up it does not retry for long: an unreachable Redis is a configuration error.
+ * Once connected it retries forever (BullMQ's production advice), backing off to 5 s, and
+ * reports the outage once and the recovery once, instead of an error per retry.
  */
-export async function connectRedis(url: string, timeoutMs = 5_000): Promise<Redis> {
+export async function connectRedis(
+  url: string,
+  timeoutMs = 5_000,
+  outage?: OutageReporter,
+): Promise<Redis> {
   const redis = new Redis(url, {
     maxRetriesPerRequest: null,
     lazyConnect: true,
@@ -45,7 +57,6 @@ export async function connectRedis(url: string, timeoutMs = 5_000): Promise<Redi
   try {
     await redis.connect();
     await redis.ping();
-    return redis;
   } catch (err) {
     redis.disconnect();
     const reason = (err as Error).message.split('\n')[0];
@@ -53,4 +64,17 @@ export async function connectRedis(url: string, timeoutMs = 5_000): Promise<Redi
       `Cannot reach Redis at ${hostOf(url)} (${reason}): check REDIS_URL and that the server is running.`,
     );
   }
+  redis.options.retryStrategy = (times) => Math.min(times * 250, 5_000);
+  let down = false;
+  redis.on('error', (err: Error) => {
+    if (down) return;
+    down = true;
+    outage?.down(err.message.split('\n')[0] ?? 'connection lost');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    outage?.up();
+  });
+  return redis;
 }

@@ -70,6 +70,7 @@ export class Pipeline {
   readonly harvestQueue: Queue<HarvestJobData, HarvestOutcome>;
   readonly discoveryQueue: Queue<DiscoveryJobData, DiscoverySummary>;
   private readonly workers: Worker[] = [];
+  private readonly loggedErrors = new Map<string, number>();
 
   constructor(
     private readonly ctx: CollectorContext,
@@ -107,9 +108,15 @@ export class Pipeline {
             error: err.message,
           }),
         );
-        w.on('error', (err) =>
-          this.ctx.log.error('worker error', { queue: w.name, error: err.message }),
-        );
+        // During a Redis outage every worker connection errors on each retry: the outage itself
+        // is logged once by the connection (connect.ts); here the same message once a minute.
+        w.on('error', (err) => {
+          const key = `${w.name}:${err.message}`;
+          const last = this.loggedErrors.get(key) ?? 0;
+          if (Date.now() - last < 60_000) return;
+          this.loggedErrors.set(key, Date.now());
+          this.ctx.log.error('worker error', { queue: w.name, error: err.message });
+        });
       }
     }
   }
