@@ -102,6 +102,30 @@ describe('formatMonthlyEntry reproduces the seed byte for byte', () => {
   });
 });
 
+describe('entries the generator cannot write exactly, and precisely how they differ', () => {
+  it('entry (4): only the date prefix differs (the page writes "30/05/2021 ", CE year, no " : ")', () => {
+    const generated = generate(4);
+    expect(generated).not.toBe(seedText(4));
+    expect(generated.replace('\n30/05/2564 : ', '\n30/05/2021 ')).toBe(seedText(4));
+  });
+
+  it('entry (10): with a no-count template only the unit of items 3 and 4 differs (ราย, not คน)', () => {
+    const noCount: EntryTemplate = {
+      ...DEFAULT_ENTRY_TEMPLATE,
+      status:
+        'มีการเผยแพร่อินโฟกราฟฟิกเพื่อสร้างภาพลักษณ์ของกรุงเทพมหานครผ่านสื่อสังคมออนไลน์ไปในเดือน{month} {year} ไปแล้ว ดังนี้ {items}',
+    };
+    const generated = generate(10, noCount);
+    expect(generated).not.toBe(seedText(10));
+    let expected = seedText(10);
+    for (const reach of ['3,289', '19,971']) {
+      expect(expected).toContain(` ${reach} ราย `);
+      expected = expected.replace(` ${reach} ราย `, ` ${reach} คน `);
+    }
+    expect(generated).toBe(expected);
+  });
+});
+
 /** Where a month's item list starts and ends inside the seed's status line. */
 function seedItemList(n: number): string {
   const statusLine = seedText(n).split('\n\n')[2] ?? '';
