@@ -5,6 +5,9 @@
  * pipeline (connectors over HTTP, BullMQ on Redis, the store). At the end the store must hold the
  * office's own figures, which are asserted here as the literals the office reported.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { formatMonthlyEntry, storiesOfMonth, type MonthlyEntryStory } from '@reachline/shared';
 import { loadFy2564 } from '@reachline/shared/data';
 import { kpiFiguresId, postObjectId } from '@reachline/shared/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +17,20 @@ import { useTestDatabase } from '../helpers/services';
 const db = useTestDatabase();
 let c: TestCollector;
 const seed = loadFy2564();
+
+/** What the store's stories say at each report date: the month's items, and entry (5) whole. */
+const itemsAtReportDate = new Map<string, { title: string; reach: number }[]>();
+let entry5 = '';
+const seedEntry5 = (
+  JSON.parse(
+    readFileSync(resolve(import.meta.dirname, '../../data/fy2564/entry-texts.json'), 'utf8'),
+  ) as { entries: Record<string, string> }
+).entries['5'];
+
+async function storiesInStore(): Promise<MonthlyEntryStory[]> {
+  const stories = await c.models.Story.find({ 'period.fiscalYear': 2564 }).lean();
+  return stories.map((s) => ({ title: s.title, publishedAt: s.publishedAt, reach: s.reach }));
+}
 
 /** Noon in Bangkok on a YYYY-MM-DD date. */
 const bangkokNoon = (date: string) => new Date(`${date}T12:00:00+07:00`);
@@ -30,6 +47,23 @@ beforeAll(async () => {
   for (const date of reportDates) {
     await c.setTime(bangkokNoon(date));
     await c.step();
+    // The entry written on this date, from the numbers harvested so far.
+    const month = seed.posts.find((p) => p.reportDate === date)!.month;
+    const stories = await storiesInStore();
+    itemsAtReportDate.set(
+      date,
+      storiesOfMonth(stories, month).map((s) => ({ title: s.title, reach: s.reach })),
+    );
+    if (date === '2021-04-29') {
+      entry5 = formatMonthlyEntry({
+        entryNumber: 5,
+        reportDate: date,
+        progressPercent: 50,
+        stories,
+        problems: 'ไม่มี',
+        obstacles: 'ไม่มี',
+      });
+    }
   }
 }, 600_000);
 
@@ -92,5 +126,22 @@ describe('FY2564 harvested from nothing', () => {
     expect(ordinary).toBeGreaterThan(0);
     const crossPosted = await c.models.Story.countDocuments({ 'platforms.1': { $exists: true } });
     expect(crossPosted).toBeGreaterThan(0);
+  });
+
+  it('writes, at each report date, the items of the month the office listed, from harvested numbers', () => {
+    const dates = [...new Set(seed.posts.map((p) => p.reportDate))].sort();
+    expect(dates).toHaveLength(9);
+    for (const date of dates) {
+      const listed = seed.posts
+        .filter((p) => p.reportDate === date)
+        .sort((a, b) => Number(a.index) - Number(b.index))
+        .map((p) => ({ title: p.title, reach: p.reach }));
+      expect(itemsAtReportDate.get(date), date).toEqual(listed);
+    }
+  });
+
+  it('writes entry (5) byte for byte as the office filed it, on 2021-04-29', () => {
+    expect(seedEntry5).toBeDefined();
+    expect(entry5).toBe(seedEntry5);
   });
 });
