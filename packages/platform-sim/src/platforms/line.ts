@@ -231,43 +231,7 @@ export class LinePlatform implements PlatformHandler {
       impression += g(p.finalViews);
       clicks += g(p.finalLikes);
     }
-    const uniqueClicks = Math.floor(clicks * 0.8);
-    return {
-      status: 200,
-      body: {
-        overview: {
-          uniqueImpression: masked(unique),
-          uniqueClick: masked(uniqueClicks),
-          uniqueMediaPlayed: null,
-          uniqueMediaPlayed100Percent: null,
-        },
-        messages: [
-          {
-            seq: 1,
-            impression: masked(impression),
-            mediaPlayed: null,
-            mediaPlayed25Percent: null,
-            mediaPlayed50Percent: null,
-            mediaPlayed75Percent: null,
-            mediaPlayed100Percent: null,
-            uniqueMediaPlayed: null,
-            uniqueMediaPlayed25Percent: null,
-            uniqueMediaPlayed50Percent: null,
-            uniqueMediaPlayed75Percent: null,
-            uniqueMediaPlayed100Percent: null,
-          },
-        ],
-        clicks: [
-          {
-            seq: 1,
-            url: 'https://www.bangkok.go.th/',
-            click: masked(clicks),
-            uniqueClick: masked(uniqueClicks),
-            uniqueClickOfRequest: masked(uniqueClicks),
-          },
-        ],
-      },
-    };
+    return { status: 200, body: statisticsBody({ unique, impression, clicks }) };
   }
 
   private event(query: URLSearchParams, channelId: string): SimResponse {
@@ -286,45 +250,61 @@ export class LinePlatform implements PlatformHandler {
     const unique = g(p.finalReach);
     const impression = g(p.finalViews);
     const clicks = g(p.finalLikes);
-    const uniqueClicks = Math.floor(clicks * 0.8);
     return {
       status: 200,
-      body: {
-        overview: {
+      body: statisticsBody(
+        { unique, impression, clicks },
+        {
           requestId,
           timestamp: Math.floor(p.publishedAt / 1000),
           delivered: p.delivered ?? null,
-          uniqueImpression: masked(unique),
-          uniqueClick: masked(uniqueClicks),
-          uniqueMediaPlayed: null,
-          uniqueMediaPlayed100Percent: null,
         },
-        messages: [
-          {
-            seq: 1,
-            impression: masked(impression),
-            mediaPlayed: null,
-            mediaPlayed25Percent: null,
-            mediaPlayed50Percent: null,
-            mediaPlayed75Percent: null,
-            mediaPlayed100Percent: null,
-            uniqueMediaPlayed: null,
-            uniqueMediaPlayed25Percent: null,
-            uniqueMediaPlayed50Percent: null,
-            uniqueMediaPlayed75Percent: null,
-            uniqueMediaPlayed100Percent: null,
-          },
-        ],
-        clicks: [
-          {
-            seq: 1,
-            url: 'https://www.bangkok.go.th/',
-            click: masked(clicks),
-            uniqueClick: masked(uniqueClicks),
-            uniqueClickOfRequest: masked(uniqueClicks),
-          },
-        ],
-      },
+      ),
     };
   }
+}
+
+/**
+ * The statistics answer's body (per message or per aggregation unit) from three grown counters,
+ * in the OpenAPI example's shape; aggregates under 20 are masked as LINE does.
+ */
+function statisticsBody(
+  counts: { unique: number; impression: number; clicks: number },
+  overviewHead: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const uniqueClicks = Math.floor(counts.clicks * 0.8);
+  return {
+    overview: {
+      ...overviewHead,
+      uniqueImpression: masked(counts.unique),
+      uniqueClick: masked(uniqueClicks),
+      uniqueMediaPlayed: null,
+      uniqueMediaPlayed100Percent: null,
+    },
+    messages: [
+      {
+        seq: 1,
+        impression: masked(counts.impression),
+        mediaPlayed: null,
+        mediaPlayed25Percent: null,
+        mediaPlayed50Percent: null,
+        mediaPlayed75Percent: null,
+        mediaPlayed100Percent: null,
+        uniqueMediaPlayed: null,
+        uniqueMediaPlayed25Percent: null,
+        uniqueMediaPlayed50Percent: null,
+        uniqueMediaPlayed75Percent: null,
+        uniqueMediaPlayed100Percent: null,
+      },
+    ],
+    clicks: [
+      {
+        seq: 1,
+        url: 'https://www.bangkok.go.th/',
+        click: masked(counts.clicks),
+        uniqueClick: masked(uniqueClicks),
+        uniqueClickOfRequest: masked(uniqueClicks),
+      },
+    ],
+  };
 }
