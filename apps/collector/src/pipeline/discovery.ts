@@ -23,7 +23,7 @@ import {
 import type { Types } from 'mongoose';
 import { connectorAccount, setTokenStatus } from '../accounts';
 import { PlatformError, type DiscoveredPost } from '../connectors/types';
-import { RetryLater, WaitUntil } from './harvestBatch';
+import { RetryLater, WaitUntil } from './jobErrors';
 import type { CollectorContext } from './context';
 import {
   applyStoryChangesLocked,

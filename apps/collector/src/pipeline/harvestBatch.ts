@@ -31,6 +31,7 @@ import { connectorAccount, setTokenStatus } from '../accounts';
 import { PlatformError, type ReachBatchResult } from '../connectors/types';
 import { apiCalls, postsHarvested } from '../ops/metrics';
 import type { CollectorContext } from './context';
+import { RetryLater, WaitUntil } from './jobErrors';
 import {
   applyStoryChanges,
   publishStoryEvents,
@@ -52,23 +53,6 @@ export interface HarvestOutcome {
   postsAnswered: number;
   apiCalls: number;
   errorsByClass: Record<string, number>;
-}
-
-/** Thrown when the platform (or our own slow-down) asks to wait: the job is delayed, not failed. */
-export class WaitUntil extends Error {
-  override name = 'WaitUntil';
-  constructor(
-    readonly platform: Platform,
-    readonly untilMs: number,
-    reason: string,
-  ) {
-    super(reason);
-  }
-}
-
-/** A failure worth a BullMQ retry with backoff (5xx, timeout, malformed answer). */
-export class RetryLater extends Error {
-  override name = 'RetryLater';
 }
 
 const RETRY_SOON_MS = 15 * 60 * 1000;

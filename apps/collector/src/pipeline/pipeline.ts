@@ -21,13 +21,8 @@ import type { Redis } from 'ioredis';
 import { jobDuration, throttleWaits } from '../ops/metrics';
 import type { CollectorContext } from './context';
 import { DiscoveryRefused, discoverAccount, type DiscoverySummary } from './discovery';
-import {
-  harvestBatch,
-  RetryLater,
-  WaitUntil,
-  type HarvestJobData,
-  type HarvestOutcome,
-} from './harvestBatch';
+import { harvestBatch, type HarvestJobData, type HarvestOutcome } from './harvestBatch';
+import { RetryLater, WaitUntil } from './jobErrors';
 import type { ScheduledPost } from './harvestSchedule';
 
 export const HARVEST_QUEUE = 'harvest';
