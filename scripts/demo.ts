@@ -75,6 +75,11 @@ async function main(): Promise<void> {
       SESSION_SECRET: process.env.SESSION_SECRET ?? randomBytes(32).toString('hex'),
       TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString('hex'),
     };
+    // The dashboard creates its first admin from these; the demo prints them at the end.
+    const admin = {
+      ADMIN_EMAIL: process.env.ADMIN_EMAIL ?? 'admin@reachline.demo',
+      ADMIN_PASSWORD: process.env.ADMIN_PASSWORD ?? randomBytes(9).toString('base64url'),
+    };
 
     // What an admin does once: the years' settings and the six connected accounts.
     const conn = await mongoose.createConnection(mongoUri).asPromise();
@@ -134,7 +139,7 @@ async function main(): Promise<void> {
 
     say('building the dashboard (about 30 s)…');
     const dashboard = await startDashboard({
-      env: { ...appEnv, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
+      env: { ...appEnv, ...admin, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
       port: Number(process.env.DASHBOARD_PORT ?? 3000),
       onOutput: (line) => process.stdout.write(`[dashboard] ${line}\n`),
     });
@@ -143,7 +148,7 @@ async function main(): Promise<void> {
 
     say('');
     say(`Reachline is running: ${url}`);
-    say('Sign-in comes with the dashboard issue; this first page needs none.');
+    say(`Sign in as ${admin.ADMIN_EMAIL} with the password ${admin.ADMIN_PASSWORD}`);
     say(
       `FY2564 fills in as the collector discovers and harvests it; FY${currentYear} (the default page) grows as new posts appear.`,
     );

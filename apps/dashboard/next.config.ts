@@ -14,6 +14,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['mongoose', 'mongodb', 'ioredis'],
   poweredByHeader: false,
   reactStrictMode: true,
+  // forbidden(): a 403 page for a signed-in user without the role (lib/auth/guard.ts).
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

@@ -7,24 +7,40 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildDashboard } from '@reachline/dev-services';
 import { loadFy2564 } from '@reachline/shared/data';
-import { createModels, ensureIndexes } from '@reachline/shared/models';
+import { createModels, ensureIndexes, kpiFiguresId } from '@reachline/shared/models';
 import { importFy2564 } from '@reachline/shared/seed';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, type RunningDashboard, startTestDashboard } from '../helpers/dashboard';
+import {
+  launchBrowser,
+  type RunningDashboard,
+  signIn,
+  signInCookie,
+  startTestDashboard,
+} from '../helpers/dashboard';
 import { useTestDatabase } from '../helpers/services';
 
 const db = useTestDatabase();
 let dashboard: RunningDashboard;
+let browser: Browser;
+let cookie: string;
 const seed = loadFy2564();
+
+/** GET a dashboard page as the signed-in test admin. */
+const page = async (path: string) =>
+  (await fetch(`${dashboard.url}${path}`, { headers: { cookie } })).text();
 
 beforeAll(async () => {
   const models = createModels(db.connection);
   await ensureIndexes(models);
   await importFy2564(models, seed);
   dashboard = await startTestDashboard({ MONGODB_URI: db.mongoUri });
+  browser = await launchBrowser();
+  cookie = await signInCookie(browser, dashboard.url);
 }, 240_000);
 
 afterAll(async () => {
+  await browser?.close();
   await dashboard?.stop();
 });
 
@@ -35,43 +51,71 @@ describe('dashboard overview', () => {
     expect(await res.json()).toMatchObject({ status: 'ok', store: { ok: true } });
   });
 
+  it('sends a visitor who is not signed in to the sign-in page', async () => {
+    const res = await fetch(`${dashboard.url}/?fy=2564`, { redirect: 'manual' });
+    expect([303, 307]).toContain(res.status);
+    expect(res.headers.get('location')).toMatch(/\/login\?next=%2F/);
+    const html = await res.text();
+    expect(html).not.toContain('data-testid="kpi-published"');
+  });
+
+  it('refuses a wrong password with one sentence and no session', async () => {
+    const context = await browser.newContext();
+    try {
+      const p = await context.newPage();
+      await p.goto(`${dashboard.url}/login`);
+      await p.getByLabel(/อีเมล|Email/).fill('admin@reachline.test');
+      await p.getByLabel(/รหัสผ่าน|Password/).fill('not the password at all');
+      await p.getByRole('button', { name: /เข้าสู่ระบบ|Sign in/ }).click();
+      await expect.poll(() => p.getByTestId('login-error').textContent()).toContain('ไม่ถูกต้อง');
+      expect((await context.cookies()).map((c) => c.name)).not.toContain('reachline_session');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows the FY2564 KPI read from the store', async () => {
     // The office's own FY2564 figures (shared/research/seed-summary.md): 74 published, 69 reached
     // 3,000, 93.24 %; goal 90 % of 50 stories = a quota of 45.
-    const html = await (await fetch(`${dashboard.url}/?fy=2564`)).text();
+    const html = await page('/?fy=2564');
     expect(cardValues(html)).toEqual({
       'kpi-published': '74',
       'kpi-passed': '69',
       'kpi-rate': '93.24 %',
       'kpi-quota': '69 / 45',
     });
-    const browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
     try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
-      await page.goto(`${dashboard.url}/?fy=2564`);
+      const p = await context.newPage();
+      await signIn(p, dashboard.url);
+      await p.goto(`${dashboard.url}/?fy=2564`);
       await expect
-        .poll(() => page.getByTestId('kpi-published').locator('.value').textContent())
+        .poll(() => p.getByTestId('kpi-published').locator('.value').textContent())
         .toBe('74');
-      expect(await page.getByTestId('kpi-passed').locator('.value').textContent()).toBe('69');
-      expect(await page.getByTestId('kpi-rate').locator('.value').textContent()).toBe('93.24 %');
-      expect(await page.getByTestId('kpi-quota').locator('.value').textContent()).toBe('69 / 45');
+      expect(await p.getByTestId('kpi-passed').locator('.value').textContent()).toBe('69');
+      expect(await p.getByTestId('kpi-rate').locator('.value').textContent()).toBe('93.24 %');
+      expect(await p.getByTestId('kpi-quota').locator('.value').textContent()).toBe('69 / 45');
       const dir = resolve(import.meta.dirname, '../../artifacts');
       mkdirSync(dir, { recursive: true });
-      await page.screenshot({ path: resolve(dir, 'overview.png'), fullPage: true });
+      await p.screenshot({ path: resolve(dir, 'overview.png'), fullPage: true });
+      // English is one click away, and the page comes back with the same year.
+      await p.getByTestId('lang-switch').click();
+      await p.waitForURL(/fy=2564/);
+      expect(await p.locator('h1').first().textContent()).toBe('KPI, fiscal year 2564');
+      expect(await p.getByTestId('kpi-passed').locator('.label').textContent()).toBe(
+        'Reached 3,000',
+      );
     } finally {
-      await browser.close();
+      await context.close();
     }
   });
 
-  it('reads the figures from the store: a story marked below the line drops the counts', async () => {
-    const { Story } = createModels(db.connection);
-    const story = await Story.findOneAndUpdate(
-      { 'period.fiscalYear': 2564, passed: true },
-      { $set: { passed: false } },
-    ).lean();
-    expect(story).not.toBeNull();
+  it("reads the figures from the store: the collector's figures document drives the cards", async () => {
+    const { KpiFigures } = createModels(db.connection);
+    const id = kpiFiguresId(2564);
+    await KpiFigures.updateOne({ _id: id }, { $inc: { passed: -1 } });
     try {
-      const html = await (await fetch(`${dashboard.url}/?fy=2564`)).text();
+      const html = await page('/?fy=2564');
       expect(cardValues(html)).toEqual({
         'kpi-published': '74',
         'kpi-passed': '68',
@@ -79,14 +123,14 @@ describe('dashboard overview', () => {
         'kpi-quota': '68 / 45',
       });
     } finally {
-      await Story.updateOne({ _id: story?._id }, { $set: { passed: true } });
+      await KpiFigures.updateOne({ _id: id }, { $inc: { passed: 1 } });
     }
-    const back = await (await fetch(`${dashboard.url}/?fy=2564`)).text();
+    const back = await page('/?fy=2564');
     expect(cardValues(back)['kpi-passed']).toBe('69');
   });
 
   it('shows an empty year as zero, not as an error', async () => {
-    const html = await (await fetch(`${dashboard.url}/?fy=2570`)).text();
+    const html = await page('/?fy=2570');
     expect(cardValues(html)).toEqual({
       'kpi-published': '0',
       'kpi-passed': '0',
@@ -99,9 +143,9 @@ describe('dashboard overview', () => {
   it.each(['2564x', '1999', '<script>'])(
     'refuses ?fy=%s with a clear message and no figures',
     async (fy) => {
-      const html = await (await fetch(`${dashboard.url}/?fy=${encodeURIComponent(fy)}`)).text();
+      const html = await page(`/?fy=${encodeURIComponent(fy)}`);
       expect(html).toContain('role="alert"');
-      expect(html).toContain('must be a Buddhist-Era year such as 2564');
+      expect(html).toContain('ปีงบประมาณต้องเป็นปี พ.ศ. สี่หลัก เช่น 2564');
       expect(html).not.toContain('data-testid="kpi-published"');
       expect(html).not.toContain('<script>"'); // the value is escaped, never markup
     },
@@ -119,6 +163,11 @@ describe('dashboard start-up', () => {
       'a malformed MONGODB_URI',
       { MONGODB_URI: 'localhost:27017' },
       /^reachline dashboard: MONGODB_URI is malformed/m,
+    ],
+    [
+      'a missing SESSION_SECRET',
+      { MONGODB_URI: 'mongodb://127.0.0.1:9/x', SESSION_SECRET: '' },
+      /^reachline dashboard: SESSION_SECRET is missing/m,
     ],
   ])('stops with one sentence on %s', async (_name, env, pattern) => {
     await buildDashboard();

@@ -4,22 +4,88 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type RunningDashboard, startDashboard } from '@reachline/dev-services';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 
 import './provided';
 
 export type { RunningDashboard };
 
-/** The dashboard's standalone server with throw-away production secrets and `env` on top. */
+/** The first admin every test dashboard creates from its environment. */
+export const TEST_ADMIN = {
+  email: 'admin@reachline.test',
+  password: 'correct horse battery staple',
+};
+
+/**
+ * The dashboard's standalone server with throw-away production secrets, the test admin, and `env`
+ * on top.
+ */
 export function startTestDashboard(env: Record<string, string>): Promise<RunningDashboard> {
   return startDashboard({
     env: {
       SESSION_SECRET: randomBytes(32).toString('hex'),
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      ADMIN_EMAIL: TEST_ADMIN.email,
+      ADMIN_PASSWORD: TEST_ADMIN.password,
       ...env,
     },
   });
+}
+
+/**
+ * Signs in through the real sign-in page (the first admin is created in the background at
+ * start-up, so the first attempts may find no user yet) and leaves the page on `/`.
+ */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  user: { email: string; password: string } = TEST_ADMIN,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel(/อีเมล|Email/).fill(user.email);
+    await page.getByLabel(/รหัสผ่าน|Password/).fill(user.password);
+    await page.getByRole('button', { name: /เข้าสู่ระบบ|Sign in/ }).click();
+    const outcome = await Promise.race([
+      page
+        .waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 15_000 })
+        .then(() => 'in'),
+      page
+        .getByTestId('login-error')
+        .waitFor({ timeout: 15_000 })
+        .then(() => 'error'),
+    ]);
+    if (outcome === 'in') return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `signing in as ${user.email} failed: ${await page.getByTestId('login-error').textContent()}`,
+      );
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** A `Cookie` header for plain `fetch` calls, from a signed-in browser context. */
+export async function sessionCookieOf(context: BrowserContext): Promise<string> {
+  const cookies = await context.cookies();
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+/** Signs in with a throw-away browser context and returns its `Cookie` header. */
+export async function signInCookie(
+  browser: Browser,
+  baseUrl: string,
+  user: { email: string; password: string } = TEST_ADMIN,
+): Promise<string> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await signIn(page, baseUrl, user);
+    return await sessionCookieOf(context);
+  } finally {
+    await context.close();
+  }
 }
 
 /**

@@ -37,6 +37,7 @@ describe('loadConfig: defaults', () => {
       COLLECTOR_HTTP_PORT: 9464,
       COLLECTOR_CLOCK: 'system',
       KPI_THRESHOLD: 3000,
+      SESSION_TTL_HOURS: 12,
     });
   });
 

@@ -85,6 +85,12 @@ export const configSchema = z.object({
     .default('system'),
   SIM_ADMIN_TOKEN: z.string().min(8).optional(),
   KPI_THRESHOLD: intVariable(1, 1_000_000_000).default(3000),
+  ADMIN_EMAIL: z
+    .string()
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/)
+    .optional(),
+  ADMIN_PASSWORD: z.string().min(12).max(200).optional(),
+  SESSION_TTL_HOURS: intVariable(1, 24 * 90).default(12),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -160,6 +166,14 @@ const HELP: Record<ConfigKey, VariableHelp> = {
     secret: true,
   },
   KPI_THRESHOLD: { expected: 'a whole number of people, at least 1' },
+  ADMIN_EMAIL: {
+    expected: "the first admin's email address, such as pr-admin@example.go.th",
+  },
+  ADMIN_PASSWORD: {
+    expected: "the first admin's password, 12 to 200 characters",
+    secret: true,
+  },
+  SESSION_TTL_HOURS: { expected: 'how long a sign-in lasts, in hours, from 1 to 2160' },
 };
 
 const CONFIG_KEYS = Object.keys(HELP) as ConfigKey[];

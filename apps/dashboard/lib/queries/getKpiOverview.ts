@@ -6,7 +6,8 @@ import {
   quotaStories,
   type QuotaProgress,
 } from '@reachline/shared';
-import { DEFAULT_PROJECT_ID } from '@reachline/shared/models';
+import { kpiFiguresId } from '@reachline/shared/models';
+import { Types } from 'mongoose';
 import { getStore } from '../db';
 
 export interface KpiOverview {
@@ -20,24 +21,34 @@ export interface KpiOverview {
   passRatePercent: number | null;
   quota: number;
   quotaProgress: QuotaProgress;
+  /** By month key: the figures the collector keeps. */
+  months: Record<string, { published: number; passed: number }>;
+  /** When the collector last changed these figures (null: never). */
+  figuresUpdatedAt: Date | null;
 }
 
 /**
- * The year's KPI of the office's infographic project from precomputed story fields: two counts,
- * never a scan of snapshots. (Project switching comes with the dashboard issue.)
+ * A project's KPI for a fiscal year from two small documents: its settings (by project and year,
+ * a collection of a few rows) and its figures (`kpi_figures`, by `_id`), which the collector keeps
+ * current as each batch lands. Never counts stories, never reads snapshots.
  */
-export async function getKpiOverview(fiscalYear: number): Promise<KpiOverview> {
+export async function getKpiOverview(projectId: string, fiscalYear: number): Promise<KpiOverview> {
   const { models } = await getStore();
-  const projectId = DEFAULT_PROJECT_ID;
-  const settings = await models.KpiSettings.findOne({ projectId, fiscalYear }).lean();
+  const project = new Types.ObjectId(projectId);
+  const [settings, figures] = await Promise.all([
+    models.KpiSettings.findOne({ projectId: project, fiscalYear }).lean(),
+    models.KpiFigures.findById(kpiFiguresId(fiscalYear, project)).lean(),
+  ]);
   const threshold = settings?.threshold ?? DEFAULT_KPI_TARGETS.threshold;
   const targetPercent = settings?.targetPercent ?? DEFAULT_KPI_TARGETS.targetPercent;
   const targetStories = settings?.targetStories ?? DEFAULT_KPI_TARGETS.targetStories;
-  const [published, passed] = await Promise.all([
-    models.Story.countDocuments({ projectId, 'period.fiscalYear': fiscalYear }),
-    models.Story.countDocuments({ projectId, 'period.fiscalYear': fiscalYear, passed: true }),
-  ]);
+  const published = figures?.published ?? 0;
+  const passed = figures?.passed ?? 0;
   const quota = quotaStories(targetPercent, targetStories);
+  const months =
+    figures?.months instanceof Map
+      ? Object.fromEntries(figures.months)
+      : ((figures?.months as unknown as KpiOverview['months'] | undefined) ?? {});
   return {
     fiscalYear,
     threshold,
@@ -48,5 +59,7 @@ export async function getKpiOverview(fiscalYear: number): Promise<KpiOverview> {
     passRatePercent: percentOf(passed, published),
     quota,
     quotaProgress: quotaProgress(passed, quota),
+    months,
+    figuresUpdatedAt: figures?.updatedAt ?? null,
   };
 }

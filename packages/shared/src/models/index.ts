@@ -18,6 +18,7 @@ import { type ProjectDoc, projectSchema } from './projects';
 import { type PostDoc, postSchema } from './posts';
 import { type ReachSnapshotDoc, reachSnapshotSchema } from './reachSnapshots';
 import { type ReportDoc, reportSchema } from './reports';
+import { type ApiTokenDoc, apiTokenSchema, type SessionDoc, sessionSchema } from './sessions';
 import { type StoryDoc, storySchema } from './stories';
 import { type UserDoc, userSchema } from './users';
 
@@ -32,6 +33,7 @@ export * from './period';
 export * from './posts';
 export * from './reachSnapshots';
 export * from './reports';
+export * from './sessions';
 export * from './stories';
 export * from './storyTitleKeys';
 export * from './users';
@@ -48,6 +50,8 @@ export interface ReachlineModels {
   PostHistory: Model<PostHistoryDoc>;
   KpiFigures: Model<KpiFiguresDoc>;
   Project: Model<ProjectDoc>;
+  Session: Model<SessionDoc>;
+  ApiToken: Model<ApiTokenDoc>;
 }
 
 /** Collection names exactly as DESIGN.md spells them. */
@@ -63,6 +67,8 @@ export const COLLECTIONS = {
   PostHistory: 'post_histories',
   KpiFigures: 'kpi_figures',
   Project: 'projects',
+  Session: 'sessions',
+  ApiToken: 'api_tokens',
 } as const satisfies Record<keyof ReachlineModels, string>;
 
 function bind<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
@@ -85,6 +91,8 @@ export function createModels(connection: Connection): ReachlineModels {
     PostHistory: bind(connection, 'PostHistory', postHistorySchema),
     KpiFigures: bind(connection, 'KpiFigures', kpiFiguresSchema),
     Project: bind(connection, 'Project', projectSchema),
+    Session: bind(connection, 'Session', sessionSchema),
+    ApiToken: bind(connection, 'ApiToken', apiTokenSchema),
   };
 }
 

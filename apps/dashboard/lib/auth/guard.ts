@@ -1,0 +1,102 @@
+import 'server-only';
+import { createHash } from 'node:crypto';
+import type { UserRole } from '@reachline/shared/models';
+import { forbidden, redirect } from 'next/navigation';
+import { getStore } from '../db';
+import { currentUser, SESSION_COOKIE, type SignedInUser, userOfSessionToken } from './session';
+
+const RANK: Record<UserRole, number> = { viewer: 0, editor: 1, admin: 2 };
+
+export function hasRole(user: Pick<SignedInUser, 'role'>, min: UserRole): boolean {
+  return RANK[user.role] >= RANK[min];
+}
+
+/**
+ * For pages and server actions: the signed-in user with at least `min`, else a redirect to the
+ * sign-in page (back to `returnTo` afterwards) or a 403 page. Called by every page, not by the
+ * layout alone, because layouts do not run for server actions and route handlers.
+ */
+export async function requireRole(min: UserRole, returnTo = '/'): Promise<SignedInUser> {
+  const user = await currentUser();
+  if (!user) redirect(`/login?next=${encodeURIComponent(safeReturnPath(returnTo))}`);
+  if (!hasRole(user, min)) forbidden();
+  return user;
+}
+
+/** Only a path on this site (no `//host`, no scheme): where to go after signing in. */
+export function safeReturnPath(value: string | null | undefined): string {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\'))
+    return '/';
+  return value.length > 500 ? '/' : value;
+}
+
+export interface ApiCaller {
+  user: SignedInUser | null;
+  /** Set when the caller used a read-only API token instead of a session. */
+  apiToken: { id: string; name: string } | null;
+  role: UserRole;
+}
+
+export function hashApiToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function json(status: number, error: string): Response {
+  return Response.json({ error }, { status, headers: { 'cache-control': 'no-store' } });
+}
+
+function cookieOf(request: Request, name: string): string | undefined {
+  const header = request.headers.get('cookie') ?? '';
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+/**
+ * For route handlers: the caller (session cookie, or `Authorization: Bearer` read-only API token)
+ * with at least `min`, or the 401/403 answer to return. A state-changing request must come from
+ * this site (Origin or Referer equal to the Host): the CSRF check for handlers; server actions
+ * get the same check from Next.js.
+ */
+export async function authorize(request: Request, min: UserRole): Promise<ApiCaller | Response> {
+  const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
+  if (mutating && !sameOrigin(request))
+    return json(403, 'This request did not come from the Reachline dashboard (CSRF check).');
+
+  const auth = request.headers.get('authorization');
+  if (auth) {
+    const match = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(auth.trim());
+    if (!match) return json(401, 'The Authorization header must be "Bearer <API token>".');
+    const { models } = await getStore();
+    const id = hashApiToken(match[1]!);
+    const token = await models.ApiToken.findById(id).lean();
+    if (!token || token.revoked) return json(401, 'This API token is unknown or was revoked.');
+    if (mutating || RANK[min] > RANK.viewer)
+      return json(403, 'API tokens are read-only: sign in as an editor or admin for this.');
+    void models.ApiToken.updateOne({ _id: id }, { $set: { lastUsedAt: new Date() } }).catch(
+      () => undefined,
+    );
+    return { user: null, apiToken: { id: id.slice(0, 12), name: token.name }, role: 'viewer' };
+  }
+
+  const cookie = cookieOf(request, SESSION_COOKIE);
+  const user = cookie && cookie.length <= 100 ? await userOfSessionToken(cookie) : null;
+  if (!user) return json(401, 'Sign in first, or send a read-only API token.');
+  if (!hasRole(user, min)) return json(403, `This needs the ${min} role; you are ${user.role}.`);
+  return { user, apiToken: null, role: user.role };
+}
+
+export function sameOrigin(request: Request): boolean {
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  const source = request.headers.get('origin') ?? request.headers.get('referer');
+  if (!host || !source) return false;
+  try {
+    return new URL(source).host === host;
+  } catch {
+    return false;
+  }
+}
+
+export { currentUser };
