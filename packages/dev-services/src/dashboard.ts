@@ -1,10 +1,20 @@
 /**
  * Builds the dashboard for production and runs its standalone server (the same
  * `.next/standalone/apps/dashboard/server.js` the Docker image runs), for the demo and the
- * end-to-end tests. A build is done at most once per process.
+ * end-to-end tests. A build runs only when the sources changed since the last one.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { findRepoRoot, freePort, stopChildProcess } from './proc';
 
@@ -24,19 +34,96 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
   });
 }
 
-/** `next build`, then the static assets copied beside the standalone server, as the Dockerfile does. */
+const SKIP = new Set(['node_modules', '.next', 'tsconfig.tsbuildinfo', 'next-env.d.ts']);
+
+function addTree(hash: Hash, dir: string, rel: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    if (SKIP.has(name)) continue;
+    const path = join(dir, name);
+    const st = statSync(path);
+    if (st.isDirectory()) addTree(hash, path, `${rel}/${name}`);
+    else if (st.isFile()) {
+      hash.update(`${rel}/${name}\0`);
+      hash.update(readFileSync(path));
+      hash.update('\0');
+    }
+  }
+}
+
+/** A digest of everything a dashboard build depends on: its sources, shared's, and the lockfile. */
+export function dashboardSourceHash(root = findRepoRoot()): string {
+  const hash = createHash('sha256');
+  addTree(hash, join(root, 'apps/dashboard'), 'apps/dashboard');
+  addTree(hash, join(root, 'packages/shared/src'), 'packages/shared/src');
+  for (const file of ['package-lock.json', 'packages/shared/package.json']) {
+    try {
+      hash.update(readFileSync(join(root, file)));
+    } catch {
+      // absent in a partial checkout
+    }
+  }
+  return hash.digest('hex');
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `next build`, then the static assets copied beside the standalone server, as the Dockerfile
+ * does. Skipped when the last build was of the same sources (`.next/reachline-source-hash`), and
+ * serialised across processes by a lock directory, so test files running in parallel workers
+ * build once and share the result.
+ */
 export function buildDashboard(root = findRepoRoot()): Promise<void> {
   building ??= (async () => {
     const dir = join(root, 'apps/dashboard');
-    await run(join(root, 'node_modules/.bin/next'), ['build'], dir, {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
-    });
-    const target = join(dir, '.next/standalone/apps/dashboard/.next/static');
-    rmSync(target, { recursive: true, force: true });
-    cpSync(join(dir, '.next/static'), target, { recursive: true });
-  })();
+    const marker = join(dir, '.next/reachline-source-hash');
+    const lock = join(dir, '.next-build-lock');
+    const server = join(dir, '.next/standalone/apps/dashboard/server.js');
+    const fresh = (hash: string) =>
+      existsSync(server) && existsSync(marker) && readFileSync(marker, 'utf8') === hash;
+    for (;;) {
+      const hash = dashboardSourceHash(root);
+      if (fresh(hash)) return;
+      try {
+        mkdirSync(lock);
+      } catch {
+        // Another process is building; a lock older than 15 minutes is a crashed build.
+        try {
+          if (Date.now() - statSync(lock).mtimeMs > 15 * 60_000)
+            rmSync(lock, { recursive: true, force: true });
+        } catch {
+          // gone meanwhile
+        }
+        await sleep(500);
+        continue;
+      }
+      try {
+        if (fresh(hash)) return;
+        rmSync(marker, { force: true });
+        await run(join(root, 'node_modules/.bin/next'), ['build'], dir, {
+          ...process.env,
+          NODE_ENV: 'production',
+          NEXT_TELEMETRY_DISABLED: '1',
+        });
+        const target = join(dir, '.next/standalone/apps/dashboard/.next/static');
+        rmSync(target, { recursive: true, force: true });
+        cpSync(join(dir, '.next/static'), target, { recursive: true });
+        writeFileSync(marker, hash);
+        return;
+      } finally {
+        rmSync(lock, { recursive: true, force: true });
+      }
+    }
+  })().catch((err: unknown) => {
+    building = undefined;
+    throw err;
+  });
   return building;
 }
 

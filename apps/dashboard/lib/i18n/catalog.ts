@@ -3,14 +3,32 @@
  * keeps its own file under messages/; this joins them. A missing English key fails `tsc`.
  */
 import { common } from './messages/common';
+import { admin } from './messages/admin';
 import { overview } from './messages/overview';
+import { reports } from './messages/reports';
+import { stories } from './messages/stories';
+import { storyPage } from './messages/storyPage';
 
 export const LANGS = ['th', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
 
 export const catalog = {
-  th: { ...common.th, ...overview.th },
-  en: { ...common.en, ...overview.en },
+  th: {
+    ...common.th,
+    ...overview.th,
+    ...stories.th,
+    ...storyPage.th,
+    ...admin.th,
+    ...reports.th,
+  },
+  en: {
+    ...common.en,
+    ...overview.en,
+    ...stories.en,
+    ...storyPage.en,
+    ...admin.en,
+    ...reports.en,
+  },
 } as const;
 
 export type MessageKey = keyof (typeof catalog)['th'];
