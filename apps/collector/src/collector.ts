@@ -105,6 +105,7 @@ export async function startCollector(
           const r = await pipeline.tickHarvest();
           health.lastTickAt = Date.now();
           if (r.claimed > 0) log.info('harvest tick', { ...r });
+          await runtime.monthEnd.check();
         } catch (err) {
           log.error('harvest tick failed', { error: (err as Error).message });
         }

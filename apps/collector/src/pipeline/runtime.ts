@@ -11,6 +11,7 @@ import type { Logger } from '../log';
 import type { CollectorContext } from './context';
 import { Cooldowns } from './cooldowns';
 import { HarvestSchedule } from './harvestSchedule';
+import { MonthEnd } from './monthEnd';
 import { Pipeline } from './pipeline';
 import { YearSettingsCache, ensureDefaultProject } from './yearSettings';
 
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
 export interface Runtime {
   ctx: CollectorContext;
   pipeline: Pipeline;
+  /** The month-end drafts, checked after each harvest tick. */
+  monthEnd: MonthEnd;
   close(): Promise<void>;
 }
 
@@ -69,5 +72,5 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     work: options.work ?? true,
   });
   await pipeline.ready();
-  return { ctx, pipeline, close: () => pipeline.close() };
+  return { ctx, pipeline, monthEnd: new MonthEnd(ctx, pipeline), close: () => pipeline.close() };
 }

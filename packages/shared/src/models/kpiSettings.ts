@@ -37,8 +37,19 @@ export interface KpiSettingsDoc {
    * only (the figure the office reported); the others are still stored and shown.
    */
   countedPlatforms: Platform[];
-  /** Template of the monthly progress text; empty = the built-in seed-style template. */
+  /**
+   * The monthly entry's status template (`{month} {year} {count} {items}`; report/template.ts);
+   * empty = the built-in seed-style template (pattern B).
+   */
   reportTemplate: string;
+  /** One item inside `{items}` (`{index} {title} {reachLabel} {reach} {unit}`); empty = default. */
+  reportItemTemplate: string;
+  /** A month without stories (`{month} {year}`); empty = the seed's "being summarised" text. */
+  reportNoPostsTemplate: string;
+  /** The reach unit written after each number: คน (default) or ราย. */
+  reportUnit: string;
+  /** The words before each number: ยอดการเข้าถึง (default) or ยอดผู้เข้าชม. */
+  reportReachLabel: string;
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -102,7 +113,17 @@ export const kpiSettingsSchema = new Schema<KpiSettingsDoc>(
       required: true,
     },
     countedPlatforms: { type: [{ type: String, enum: PLATFORMS }], default: [] },
-    reportTemplate: { type: String, default: '' },
+    reportTemplate: { type: String, default: '', maxlength: 5000 },
+    reportItemTemplate: { type: String, default: '', maxlength: 2000 },
+    reportNoPostsTemplate: { type: String, default: '', maxlength: 2000 },
+    reportUnit: { type: String, default: 'คน', trim: true, minlength: 1, maxlength: 20 },
+    reportReachLabel: {
+      type: String,
+      default: 'ยอดการเข้าถึง',
+      trim: true,
+      minlength: 1,
+      maxlength: 100,
+    },
   },
   { collection: 'kpi_settings', autoIndex: false, timestamps: true, versionKey: false },
 );

@@ -4,6 +4,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAN_STEPS } from '../kpi';
 import {
   COLLECTIONS,
+  DEFAULT_PROJECT_ID,
+  projectObjectId,
+  reportObjectId,
   type ReachlineModels,
   createModels,
   manualSnapshotBucket,
@@ -88,7 +91,6 @@ describe('indexes stay inside what MongoDB and FerretDB 1.24 both support', () =
     ['ReachSnapshot', { postId: 1, bucket: 1 }],
     ['User', { email: 1 }],
     ['KpiSettings', { projectId: 1, fiscalYear: 1 }],
-    ['Report', { monthKey: 1 }],
     ['HarvestRun', { jobId: 1 }],
   ] as const)('%s has a unique index on %o', (name, fields) => {
     const unique = models[name].schema
@@ -341,12 +343,30 @@ describe('reports', () => {
     ['progress 101 %', { progressPercent: 101 }, ['progressPercent']],
     ['an override of -1', { progressOverride: -1 }, ['progressOverride']],
     [
+      'a history entry of an unknown action',
+      {
+        history: [
+          { at: new Date(), byName: 'x', action: 'deleted', text: 't', progressPercent: 50 },
+        ],
+      },
+      ['history.0.action'],
+    ],
+    [
       'an item without reach',
       { items: [{ postId: id(), platform: 'x', title: 't', reachMetric: 'm', passed: false }] },
       ['items.0.reach'],
     ],
   ])('%s', async (_label, patch, paths) => {
     expect(await invalidPaths(models.Report, { ...validReport(), ...patch })).toEqual(paths);
+  });
+});
+
+describe('reportObjectId', () => {
+  it('is one id per project and month: the same inputs, the same id; another project, another', () => {
+    const a = reportObjectId(DEFAULT_PROJECT_ID, '2021-06');
+    expect(String(reportObjectId(String(DEFAULT_PROJECT_ID), '2021-06'))).toBe(String(a));
+    expect(String(reportObjectId(DEFAULT_PROJECT_ID, '2021-07'))).not.toBe(String(a));
+    expect(String(reportObjectId(projectObjectId('clips'), '2021-06'))).not.toBe(String(a));
   });
 });
 

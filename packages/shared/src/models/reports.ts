@@ -1,5 +1,7 @@
 import { Schema, type Types } from 'mongoose';
 import { PLATFORMS, type Platform } from '../platforms';
+import { stableObjectId } from './ids';
+import { DEFAULT_PROJECT_ID } from './projects';
 
 export const REPORT_STATUSES = ['draft', 'approved'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -24,9 +26,39 @@ export interface ReportItem {
   passed: boolean;
 }
 
-/** A monthly progress entry (collection `reports`). */
+export const REPORT_ACTIONS = [
+  'generated',
+  'regenerated',
+  'edited',
+  'progress-overridden',
+  'approved',
+  'reopened',
+] as const;
+export type ReportAction = (typeof REPORT_ACTIONS)[number];
+
+/** One change of a report, kept for ever: who did what, and the text as it stood after it. */
+export interface ReportHistoryEntry {
+  at: Date;
+  /** The editor; null for the collector's month-end run. */
+  by: Types.ObjectId | null;
+  byName: string;
+  action: ReportAction;
+  text: string;
+  progressPercent: number;
+}
+
+/** A report's `_id`: one per project and month, so a repeated month-end trigger finds it. */
+export function reportObjectId(
+  projectId: Types.ObjectId | string,
+  monthKey: string,
+): Types.ObjectId {
+  return stableObjectId(`report:${String(projectId)}:${monthKey}`);
+}
+
+/** A monthly progress entry (collection `reports`), addressed by `reportObjectId`. */
 export interface ReportDoc {
   _id: Types.ObjectId;
+  projectId: Types.ObjectId;
   fiscalYear: number;
   /** The month reported on, `YYYY-MM`; one report per month. */
   monthKey: string;
@@ -43,6 +75,10 @@ export interface ReportDoc {
   generatedAt: Date;
   approvedBy: Types.ObjectId | null;
   approvedAt: Date | null;
+  /** The ** ปัญหาของโครงการ and ** อุปสรรคของโครงการ texts (the seed's default: ไม่มี). */
+  problems: string;
+  obstacles: string;
+  history: ReportHistoryEntry[];
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -71,8 +107,26 @@ const reportItemSchema = new Schema<ReportItem>(
   { _id: false },
 );
 
+const historyEntrySchema = new Schema<ReportHistoryEntry>(
+  {
+    at: { type: Date, required: true },
+    by: { type: Schema.Types.ObjectId, ref: 'User', default: null },
+    byName: { type: String, default: '' },
+    action: { type: String, enum: REPORT_ACTIONS, required: true },
+    text: { type: String, required: true },
+    progressPercent: percent,
+  },
+  { _id: false },
+);
+
 export const reportSchema = new Schema<ReportDoc>(
   {
+    projectId: {
+      type: Schema.Types.ObjectId,
+      ref: 'Project',
+      required: true,
+      default: () => DEFAULT_PROJECT_ID,
+    },
     fiscalYear: { type: Number, required: true, min: 2400 },
     monthKey: { type: String, required: true, match: /^\d{4}-(0[1-9]|1[0-2])$/ },
     reportDate: { type: Date, required: true },
@@ -86,9 +140,12 @@ export const reportSchema = new Schema<ReportDoc>(
     generatedAt: { type: Date, required: true },
     approvedBy: { type: Schema.Types.ObjectId, ref: 'User', default: null },
     approvedAt: { type: Date, default: null },
+    problems: { type: String, default: 'ไม่มี', maxlength: 5000 },
+    obstacles: { type: String, default: 'ไม่มี', maxlength: 5000 },
+    history: { type: [historyEntrySchema], default: [] },
   },
   { collection: 'reports', autoIndex: false, timestamps: true, versionKey: false },
 );
 
-reportSchema.index({ monthKey: 1 }, { unique: true });
-reportSchema.index({ fiscalYear: 1, monthKey: 1 });
+// Reports are read by `_id` (reportObjectId); the year's list reads the project-year's few rows.
+reportSchema.index({ projectId: 1, fiscalYear: 1, monthKey: 1 });
