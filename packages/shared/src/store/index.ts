@@ -3,3 +3,4 @@
  * server-only (mongoose, Redis), never imported by the browser bundle.
  */
 export * from './reports';
+export * from './reportDocx';
