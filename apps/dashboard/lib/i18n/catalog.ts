@@ -50,3 +50,11 @@ export function translator(lang: Lang): Translate {
 export function isLang(value: unknown): value is Lang {
   return value === 'th' || value === 'en';
 }
+
+/** The messages whose keys start with `prefix`, for a client component of that area. */
+export function messagesWithPrefix(lang: Lang, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, text] of Object.entries(catalog[lang]))
+    if (key.startsWith(prefix)) out[key] = text;
+  return out;
+}
