@@ -2,3 +2,5 @@
 export * from './monthlyEntry';
 export * from './template';
 export * from './progress';
+export * from './quarterTable';
+export * from './projectPage';
