@@ -38,7 +38,7 @@ async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
   const result = await page.evaluate(async () => {
     const axe = (
-      window as unknown as {
+      globalThis as unknown as {
         axe: {
           run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
         };
