@@ -10,13 +10,14 @@
  * it expects, so two editors cannot approve and regenerate the same draft at once.
  */
 import { Types } from 'mongoose';
-import { DEFAULT_KPI_TARGETS, DEFAULT_PLAN_STEPS, type PlanStep } from '../kpi';
+import { DEFAULT_KPI_TARGETS, DEFAULT_PLAN_STEPS } from '../kpi';
 import { reachMetricOf } from '../platforms';
 import {
   DEFAULT_ENTRY_TEMPLATE,
   DEFAULT_REACH_LABEL,
   DEFAULT_REACH_UNIT,
   type EntryTemplate,
+  computeProgress,
   formatMonthlyEntry,
   type MonthlyEntrySettings,
   storiesOfMonth,
@@ -101,41 +102,19 @@ export function lastDayOf(monthKey: string): string {
   return `${monthKey}-${String(last).padStart(2, '0')}`;
 }
 
-export interface ProgressResult {
+export interface ReportProgressResult {
   percent: number;
   steps: ReportProgressStep[];
+  /** The working, one Thai line per step and a total (report/progress.ts). */
+  working: string[];
 }
-
-/**
- * Progress of the year's plan at the end of `monthKey`: each step's weight times how much of it
- * is done. The plan step (first) is done once the year has begun; the producing and publishing
- * steps (the middle ones) in proportion to the stories published so far against the target,
- * capped at 100 %; the evaluation step (last) in proportion to the year's months elapsed.
- */
-export function progressForMonth(
-  planSteps: readonly PlanStep[],
-  publishedSoFar: number,
-  targetStories: number,
-  monthsElapsed: number,
-): ProgressResult {
-  const publishedShare = targetStories > 0 ? Math.min(1, publishedSoFar / targetStories) : 1;
-  const last = planSteps.length - 1;
-  const steps = planSteps.map((step, i) => {
-    const done = i === 0 ? 1 : i === last ? Math.min(1, monthsElapsed / 12) : publishedShare;
-    return { name: step.name, weight: step.weight, donePercent: round2(done * 100) };
-  });
-  const percent = round2(steps.reduce((sum, s) => sum + (s.weight * s.donePercent) / 100, 0));
-  return { percent: Math.min(100, percent), steps };
-}
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 interface BuiltEntry {
   fiscalYear: number;
   reportDate: Date;
   reportDateText: string;
   items: ReportItem[];
-  progress: ProgressResult;
+  progress: ReportProgressResult;
   text: (progressPercent: number, problems: string, obstacles: string) => string;
 }
 
@@ -161,15 +140,23 @@ export async function buildMonthEntry(
   const publishedSoFar = Object.entries(months)
     .filter(([key]) => key <= monthKey)
     .reduce((sum, [, m]) => sum + m.published, 0);
-  // Months of the fiscal year up to and including this one (October = 1).
-  const { month } = parseMonthKey(monthKey);
-  const monthsElapsed = month >= 10 ? month - 9 : month + 3;
-  const progress = progressForMonth(
-    settings?.planSteps ?? DEFAULT_PLAN_STEPS,
+  const reportDateText = lastDayOf(monthKey);
+  const computed = computeProgress({
+    planSteps: settings?.planSteps ?? DEFAULT_PLAN_STEPS,
+    reportDate: reportDateText,
+    targetStories: settings?.targetStories ?? DEFAULT_KPI_TARGETS.targetStories,
     publishedSoFar,
-    settings?.targetStories ?? DEFAULT_KPI_TARGETS.targetStories,
-    monthsElapsed,
-  );
+    fiscalYear,
+  });
+  const progress: ReportProgressResult = {
+    percent: computed.percent,
+    steps: computed.steps.map((st) => ({
+      name: st.name,
+      weight: st.weight,
+      donePercent: st.donePercent,
+    })),
+    working: computed.working,
+  };
   const ordered = storiesOfMonth(
     stories.map((s) => ({ title: s.title, publishedAt: s.publishedAt, reach: s.reach, story: s })),
     monthKey,
@@ -191,7 +178,6 @@ export async function buildMonthEntry(
       passed: story.passed,
     };
   });
-  const reportDateText = lastDayOf(monthKey);
   return {
     fiscalYear,
     reportDate: monthEndOf(monthKey),
