@@ -6,20 +6,26 @@
  *   backfill --since YYYY-MM-DD             re-list every account from a date and harvest it all
  *   status                                  queues, last runs, accounts and tokens, next harvests
  *   accounts add|list|remove                connected accounts (a token is sealed, never shown)
+ *   report --month YYYY-MM [--project S] [--page [--as-of D]] [--format txt|docx --out FILE]
+ *                                           the month's entry (or the whole project page)
  *
  * Bad flags get one usage line and exit 2; start-up problems one sentence and exit 1.
  */
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { PLATFORMS, type Platform } from '@reachline/shared';
+import { PLATFORMS, periodOfMonthKey, type Platform } from '@reachline/shared';
 import { ConfigError, loadConfig } from '@reachline/shared/config';
 import {
   accountObjectId,
   createModels,
+  DEFAULT_PROJECT_ID,
   ensureIndexes,
   postObjectId,
   type ReachlineModels,
+  reportObjectId,
 } from '@reachline/shared/models';
+import { buildProjectPage, reportDocx, reportText } from '@reachline/shared/store';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Types } from 'mongoose';
@@ -45,7 +51,36 @@ function parseDate(value: string): Date {
   return new Date(`${value}T00:00:00+07:00`);
 }
 
+function parseMonth(value: string): string {
+  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value))
+    throw new InvalidArgumentError('expected a month as YYYY-MM, such as 2021-06.');
+  return value;
+}
+
 type Out = (line: string) => void;
+
+/** The entry of `month` as filed (editor's text, else generated), or the project page. */
+async function reportTextFor(
+  models: ReachlineModels,
+  opts: { month: string; project?: string; page?: boolean; asOf?: Date },
+): Promise<string> {
+  const projects = await models.Project.find({}).sort({ order: 1, slug: 1 }).lean();
+  const project = opts.project
+    ? projects.find((p) => p.slug === opts.project)
+    : (projects[0] ?? { _id: DEFAULT_PROJECT_ID, slug: 'infographics' });
+  if (!project)
+    throw new UsageError(
+      `no project "${opts.project}"; projects: ${projects.map((p) => p.slug).join(', ') || 'none'}.`,
+    );
+  const { fiscalYear } = periodOfMonthKey(opts.month);
+  if (opts.page) return buildProjectPage(models, project._id, fiscalYear, opts.asOf ?? new Date());
+  const report = await models.Report.findById(reportObjectId(project._id, opts.month)).lean();
+  if (!report)
+    throw new UsageError(
+      `no report for ${opts.month} yet: the collector writes it at 23:00 on the month's last day.`,
+    );
+  return reportText(report);
+}
 
 /** Connections and the runtime for one command; closed when the command ends. */
 async function withRuntime<T>(
@@ -271,6 +306,46 @@ export function buildProgram(out: Out): Command {
     .action(async () => {
       await withRuntime(false, (rt, models) => status(rt, models, out));
     });
+
+  program
+    .command('report')
+    .description("print a month's progress entry as filed, or the whole project page")
+    .requiredOption('--month <YYYY-MM>', 'the month (its fiscal year for --page)', parseMonth)
+    .option('--project <slug>', 'the project (default: the first)')
+    .option('--page', 'the whole project page of the fiscal year instead of one entry')
+    .option('--as-of <date>', 'draw the page as on this day (YYYY-MM-DD; default today)', parseDate)
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['txt', 'docx']).default('txt'),
+    )
+    .option('--out <file>', 'write to this file instead of standard output (needed for docx)')
+    .action(
+      async (opts: {
+        month: string;
+        project?: string;
+        page?: boolean;
+        asOf?: Date;
+        format: 'txt' | 'docx';
+        out?: string;
+      }) => {
+        if (opts.format === 'docx' && !opts.out)
+          throw new UsageError('--format docx writes a file: add --out FILE.docx.');
+        const config = loadConfig(process.env, { require: ['MONGODB_URI'] });
+        const store = await connectStore(config.MONGODB_URI);
+        try {
+          const models = createModels(store);
+          const text = await reportTextFor(models, opts);
+          if (opts.format === 'docx') {
+            writeFileSync(opts.out!, await reportDocx(text, `Reachline ${opts.month}`));
+            out(`written ${opts.out}`);
+          } else if (opts.out) {
+            writeFileSync(opts.out, `${text}\n`);
+            out(`written ${opts.out}`);
+          } else out(text);
+        } finally {
+          await store.close();
+        }
+      },
+    );
 
   const accounts = program.command('accounts').description('connected platform accounts');
   accounts

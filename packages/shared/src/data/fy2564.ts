@@ -131,3 +131,63 @@ export function loadFy2564(dir: string = FY2564_DIR): Fy2564Data {
   }
   return { posts: placeInMonth(records), entries };
 }
+
+/** The FY2564 project page's own texts (`project-page.json`), cut from the seed page by a script. */
+export interface Fy2564ProjectPage {
+  header: {
+    activity: string;
+    projectCode: string;
+    owner: string;
+    fiscalYear: number;
+    contact: string;
+    assessment: { quarter: 1 | 2 | 3 | 4; score: number } | null;
+  };
+  texts: {
+    rationale: string;
+    unitCode: string;
+    objective: string;
+    goal: string;
+    strategies: string[];
+  };
+  planStepDates: { start: string; end: string }[];
+  kpi: { code: string; indicator: string; types: string[] };
+}
+
+const projectPageSchema = z.object({
+  header: z.object({
+    activity: z.string(),
+    projectCode: z.string(),
+    owner: z.string(),
+    fiscalYear: z.number().int(),
+    contact: z.string(),
+    assessment: z
+      .object({
+        quarter: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+        score: z.number(),
+      })
+      .nullable(),
+  }),
+  texts: z.object({
+    rationale: z.string(),
+    unitCode: z.string(),
+    objective: z.string(),
+    goal: z.string(),
+    strategies: z.array(z.string()),
+  }),
+  planStepDates: z.array(z.object({ start: z.string(), end: z.string() })),
+  kpi: z.object({ code: z.string(), indicator: z.string(), types: z.array(z.string()) }),
+});
+
+export function loadFy2564ProjectPage(dir: string = FY2564_DIR): Fy2564ProjectPage {
+  const file = resolve(dir, 'project-page.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new SeedDataError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  const parsed = projectPageSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new SeedDataError(`${file}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}

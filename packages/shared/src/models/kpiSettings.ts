@@ -20,6 +20,30 @@ export interface InfographicRule {
   mediaTypes: string[];
 }
 
+/**
+ * The project page's own texts for the year (the city's project system page: header, rationale,
+ * objective, strategies, plan dates, KPI block); empty strings are left out of nothing: the page
+ * writes them as they are.
+ */
+export interface ProjectPageSettings {
+  activity: string;
+  projectCode: string;
+  owner: string;
+  contact: string;
+  rationale: string;
+  unitCode: string;
+  objective: string;
+  strategies: string[];
+  kpiCode: string;
+  kpiIndicator: string;
+  kpiTypes: string[];
+  /** The evaluation office's latest assessment (quarter 1..4 and score), if any. */
+  assessmentQuarter: number | null;
+  assessmentScore: number | null;
+  /** Each plan step's dates, `YYYY-MM-DD`, in plan order; missing = the fiscal year's first day. */
+  stepDates: { start: string; end: string }[];
+}
+
 /** The KPI settings of one project in one fiscal year (collection `kpi_settings`). */
 export interface KpiSettingsDoc {
   _id: Types.ObjectId;
@@ -46,6 +70,8 @@ export interface KpiSettingsDoc {
   reportItemTemplate: string;
   /** A month without stories (`{month} {year}`); empty = the seed's "being summarised" text. */
   reportNoPostsTemplate: string;
+  /** The texts of the whole project page (header, rationale, …, KPI block). */
+  page: ProjectPageSettings;
   /** The reach unit written after each number: คน (default) or ราย. */
   reportUnit: string;
   /** The words before each number: ยอดการเข้าถึง (default) or ยอดผู้เข้าชม. */
@@ -67,6 +93,31 @@ const infographicRuleSchema = new Schema<InfographicRule>(
     hashtags: { type: [String], default: [] },
     keywords: { type: [String], default: [] },
     mediaTypes: { type: [String], default: [] },
+  },
+  { _id: false },
+);
+
+const day = { type: String, required: true, match: /^\d{4}-\d{2}-\d{2}$/ };
+
+const pageSettingsSchema = new Schema<ProjectPageSettings>(
+  {
+    activity: { type: String, default: '', maxlength: 1000 },
+    projectCode: { type: String, default: '', maxlength: 100 },
+    owner: { type: String, default: '', maxlength: 500 },
+    contact: { type: String, default: '', maxlength: 500 },
+    rationale: { type: String, default: '', maxlength: 10000 },
+    unitCode: { type: String, default: '', maxlength: 200 },
+    objective: { type: String, default: '', maxlength: 10000 },
+    strategies: { type: [String], default: [] },
+    kpiCode: { type: String, default: '', maxlength: 100 },
+    kpiIndicator: { type: String, default: '', maxlength: 2000 },
+    kpiTypes: { type: [String], default: [] },
+    assessmentQuarter: { type: Number, default: null, min: 1, max: 4 },
+    assessmentScore: { type: Number, default: null, min: 0, max: 100 },
+    stepDates: {
+      type: [new Schema({ start: day, end: day }, { _id: false })],
+      default: [],
+    },
   },
   { _id: false },
 );
@@ -113,6 +164,7 @@ export const kpiSettingsSchema = new Schema<KpiSettingsDoc>(
       required: true,
     },
     countedPlatforms: { type: [{ type: String, enum: PLATFORMS }], default: [] },
+    page: { type: pageSettingsSchema, default: () => ({}) },
     reportTemplate: { type: String, default: '', maxlength: 5000 },
     reportItemTemplate: { type: String, default: '', maxlength: 2000 },
     reportNoPostsTemplate: { type: String, default: '', maxlength: 2000 },

@@ -4,7 +4,12 @@
  * reported number, and the year's KPI settings. Idempotent: every document has a deterministic
  * `_id` or unique key and is upserted, so running it twice leaves the same rows.
  */
-import { type Fy2564Data, loadFy2564 } from '../data/fy2564';
+import {
+  type Fy2564Data,
+  type Fy2564ProjectPage,
+  loadFy2564,
+  loadFy2564ProjectPage,
+} from '../data/fy2564';
 import { DEFAULT_KPI_TARGETS, DEFAULT_PLAN_STEPS, storyPasses } from '../kpi';
 import {
   manualSnapshotBucket,
@@ -18,6 +23,7 @@ import {
   STORY_TITLE_KEYS,
   storyTitleKeyId,
   type StoryTitleKeyDoc,
+  type ProjectPageSettings,
 } from '../models/index';
 import { normaliseTitle } from '../storyRules';
 import { REACH_METRICS } from '../platforms';
@@ -60,6 +66,7 @@ export async function importFy2564(
         targetStories: DEFAULT_KPI_TARGETS.targetStories,
         targetPercent: DEFAULT_KPI_TARGETS.targetPercent,
         planSteps: DEFAULT_PLAN_STEPS.map((s) => ({ ...s })),
+        page: pageSettingsOf(loadFy2564ProjectPage()),
       },
     },
     { upsert: true, runValidators: true },
@@ -209,4 +216,24 @@ export async function importFy2564(
     { upsert: true },
   );
   return { posts: data.posts.length, stories: data.posts.length, passed };
+}
+
+/** The FY2564 page's texts as the year's page settings. */
+function pageSettingsOf(page: Fy2564ProjectPage): ProjectPageSettings {
+  return {
+    activity: page.header.activity,
+    projectCode: page.header.projectCode,
+    owner: page.header.owner,
+    contact: page.header.contact,
+    rationale: page.texts.rationale,
+    unitCode: page.texts.unitCode,
+    objective: page.texts.objective,
+    strategies: [...page.texts.strategies],
+    kpiCode: page.kpi.code,
+    kpiIndicator: page.kpi.indicator,
+    kpiTypes: [...page.kpi.types],
+    assessmentQuarter: page.header.assessment?.quarter ?? null,
+    assessmentScore: page.header.assessment?.score ?? null,
+    stepDates: page.planStepDates.map((d) => ({ ...d })),
+  };
 }

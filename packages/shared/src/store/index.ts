@@ -4,3 +4,4 @@
  */
 export * from './reports';
 export * from './reportDocx';
+export * from './projectPage';
