@@ -25,7 +25,7 @@ export function MonthlyChart({
         keys={[publishedKey, passedKey]}
         indexBy="month"
         groupMode="grouped"
-        margin={{ top: 12, right: 12, bottom: 64, left: 40 }}
+        margin={{ top: 30, right: 12, bottom: 64, left: 40 }}
         padding={0.25}
         innerPadding={1}
         colors={({ id }) => (id === passedKey ? '#1f7a4d' : '#7f9bd0')}
@@ -43,7 +43,7 @@ export function MonthlyChart({
             itemWidth: 110,
             itemHeight: 16,
             symbolSize: 12,
-            translateY: -8,
+            translateY: -26,
           },
         ]}
       />

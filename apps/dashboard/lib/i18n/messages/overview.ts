@@ -24,7 +24,7 @@ export const overview = defineMessages({
     ovLiveConnecting: 'กำลังเชื่อมต่อการอัปเดตสด…',
     ovLiveReconnecting: 'การเชื่อมต่อหลุด กำลังเชื่อมต่อใหม่…',
     ovLiveOff: 'ปิดการอัปเดตสดอยู่ (ไม่ได้ตั้งค่า Redis)',
-    ovHarvestedAgo: 'เก็บข้อมูลล่าสุดเมื่อ {ago} ที่แล้ว',
+    ovHarvestedAgo: 'เก็บข้อมูลล่าสุดเมื่อ {ago}ที่แล้ว',
     ovHarvestedAt: 'เก็บข้อมูลล่าสุด {at} (ตามนาฬิกาของตัวเก็บข้อมูล)',
     ovHarvestedNever: 'ยังไม่เคยเก็บข้อมูล',
     ovNextIn: 'รอบถัดไปในอีก {in}',
