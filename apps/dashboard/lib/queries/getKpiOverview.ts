@@ -4,7 +4,9 @@ import {
   percentOf,
   quotaProgress,
   quotaStories,
+  type Platform,
   type QuotaProgress,
+  type StoryReachMode,
 } from '@reachline/shared';
 import { kpiFiguresId } from '@reachline/shared/models';
 import { Types } from 'mongoose';
@@ -23,8 +25,11 @@ export interface KpiOverview {
   quotaProgress: QuotaProgress;
   /** By month key: the figures the collector keeps. */
   months: Record<string, { published: number; passed: number }>;
-  /** When the collector last changed these figures (null: never). */
+  /** When the collector last changed these figures (null: never), on the collector's clock. */
   figuresUpdatedAt: Date | null;
+  /** Whose numbers make a story's reach this year (empty: every platform), and how combined. */
+  countedPlatforms: Platform[];
+  storyReach: StoryReachMode;
 }
 
 /**
@@ -61,5 +66,7 @@ export async function getKpiOverview(projectId: string, fiscalYear: number): Pro
     quotaProgress: quotaProgress(passed, quota),
     months,
     figuresUpdatedAt: figures?.updatedAt ?? null,
+    countedPlatforms: [...(settings?.countedPlatforms ?? [])],
+    storyReach: settings?.storyReach ?? DEFAULT_KPI_TARGETS.storyReach,
   };
 }
