@@ -5,8 +5,9 @@ import {
   type Platform,
   reachMetricOf,
 } from '@reachline/shared';
-import type { MessageKey } from '../i18n/catalog';
-import { statusOf, type StoryRow, type StoryStatus } from '../live/readModel';
+import { type MessageKey, translator } from '../i18n/catalog';
+import { getReadModel, statusOf, type StoryRow, type StoryStatus } from '../live/readModel';
+import { resolveSelection, type Selection } from '../selection';
 
 /**
  * The stories list: one pure function over the read model's rows (never a store query), shared
@@ -414,4 +415,55 @@ export function paramsOf(search: URLSearchParams): Params {
     out[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
   }
   return out;
+}
+
+export type ListOutcome =
+  | {
+      ok: true;
+      selection: Selection;
+      query: StoriesQuery;
+      result: StoriesResult;
+      page: StoriesPage;
+    }
+  | { ok: false; problem: QueryProblem };
+
+/**
+ * The list for a request's parameters (page, export and API alike): project and year checked by
+ * `resolveSelection`, the rest by `parseStoriesQuery`, rows from the in-memory read model.
+ */
+export async function listStories(params: Params, now = new Date()): Promise<ListOutcome> {
+  const parsed = parseStoriesQuery(params);
+  if (!parsed.ok) return parsed;
+  const chosen = await resolveSelection(params, now);
+  if (!chosen.ok)
+    return problem(
+      chosen.problem === 'invalidFiscalYear' ? 'invalidFiscalYear' : 'unknownProject',
+      {
+        value: shown(chosen.value),
+      },
+    );
+  const { selection } = chosen;
+  const model = await getReadModel();
+  const found = storiesCache().find(
+    model,
+    { projectId: selection.project.id, fiscalYear: selection.fiscalYear },
+    parsed.query,
+    now,
+  );
+  if (!found.ok) return found;
+  return {
+    ok: true,
+    selection,
+    query: parsed.query,
+    result: found.result,
+    page: pageOf(found.result, parsed.query),
+  };
+}
+
+/** The read API's answer to a bad parameter: 400 and the English sentence. */
+export function problemResponse(found: QueryProblem, status = 400): Response {
+  return Response.json(
+    { error: translator('en')(found.key, found.vars) },
+    { status, headers: { 'cache-control': 'no-store' } },
+  );
 }
