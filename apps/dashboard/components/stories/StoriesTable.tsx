@@ -11,6 +11,20 @@ import {
 } from '../../lib/queries/stories';
 import { reachMetricOf } from '@reachline/shared';
 
+/** `post_total_media_view_unique` may wrap after each underscore, and only there. */
+function breakable(name: string) {
+  return name.split('_').map((part, i, all) => (
+    <span key={i}>
+      {part}
+      {i < all.length - 1 ? (
+        <>
+          _<wbr />
+        </>
+      ) : null}
+    </span>
+  ));
+}
+
 /** One page of stories: presentational; links and sort headers keep the query in the URL. */
 export function StoriesTable({
   items,
@@ -108,12 +122,12 @@ export function StoriesTable({
                   />
                 </span>
               </td>
-              <td data-label={t('storiesColMetric')}>
+              <td data-label={t('storiesColMetric')} className="metric-cell">
                 {countedPlatforms.length === 0
                   ? t('none')
                   : countedPlatforms.map((p) => (
                       <span key={p} className="metric" title={reachMetricOf(p).metric}>
-                        {t(METRIC_NAME_KEYS[p])} <code>{reachMetricOf(p).metric}</code>
+                        {t(METRIC_NAME_KEYS[p])} <code>{breakable(reachMetricOf(p).metric)}</code>
                       </span>
                     ))}
               </td>

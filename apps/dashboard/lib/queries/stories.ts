@@ -181,9 +181,15 @@ function searchKeyOf(row: StoryRow): string {
 
 /** The platforms whose numbers make up the story's reach (the year's counting rule), in order. */
 export function countedPlatformsOf(row: StoryRow): Platform[] {
-  const counted = new Set(row.members.filter((m) => m.counted).map((m) => m.platform));
-  return PLATFORMS.filter((p) => counted.has(p));
+  let platforms = countedPlatforms.get(row);
+  if (platforms === undefined) {
+    const counted = new Set(row.members.filter((m) => m.counted).map((m) => m.platform));
+    platforms = PLATFORMS.filter((p) => counted.has(p));
+    countedPlatforms.set(row, platforms);
+  }
+  return platforms;
 }
+const countedPlatforms = new WeakMap<StoryRow, Platform[]>();
 
 /** Catalogue keys for the words the list, its exports and its filters show. */
 export const STATUS_KEYS: Record<StatusFilter, MessageKey> = {
@@ -259,9 +265,11 @@ const matchesStatus = (filter: StatusFilter, status: StoryStatus) =>
 
 const collator = new Intl.Collator('th', { sensitivity: 'base', numeric: true });
 
-function comparatorOf(sort: SortKey, dir: SortDir): (a: StoryListItem, b: StoryListItem) => number {
+type Sortable = Pick<StoryListItem, 'row'>;
+
+function comparatorOf(sort: SortKey, dir: SortDir): (a: Sortable, b: Sortable) => number {
   const sign = dir === 'asc' ? 1 : -1;
-  const tieBreak = (a: StoryListItem, b: StoryListItem) =>
+  const tieBreak = (a: Sortable, b: Sortable) =>
     a.row.publishedAt.getTime() - b.row.publishedAt.getTime() || (a.row.id < b.row.id ? -1 : 1);
   switch (sort) {
     case 'published':
@@ -284,13 +292,14 @@ function comparatorOf(sort: SortKey, dir: SortDir): (a: StoryListItem, b: StoryL
 /**
  * Every story of the project-year that matches the query, sorted, with facet counts. A month
  * outside the fiscal year is a problem, not an empty list (the switchers drop the month when the
- * year changes).
+ * year changes). `presorted`: the rows already come in the query's order (filtering keeps it).
  */
 export function findStories(
   rows: Iterable<StoryRow>,
   scope: StoriesScope,
   query: StoriesQuery,
   now: Date,
+  opts: { presorted?: boolean } = {},
 ): { ok: true; result: StoriesResult } | { ok: false; problem: QueryProblem } {
   const months = monthKeysOfFiscalYear(scope.fiscalYear);
   if (query.month && !months.includes(query.month))
@@ -315,12 +324,15 @@ export function findStories(
       facets.status[status]++;
       if (status !== 'passed') facets.status.below++;
     }
-    if (okMonth && okStatus) for (const p of new Set(row.platforms)) facets.platform[p]++;
+    if (okMonth && okStatus)
+      row.platforms.forEach((p, i) => {
+        if (row.platforms.indexOf(p) === i) facets.platform[p]++; // once per platform
+      });
     if (okPlatform && okStatus && row.monthKey in facets.month) facets.month[row.monthKey]!++;
     if (okMonth && okPlatform && okStatus)
       items.push({ row, status, countedPlatforms: countedPlatformsOf(row) });
   }
-  items.sort(comparatorOf(query.sort, query.dir));
+  if (!opts.presorted) items.sort(comparatorOf(query.sort, query.dir));
   return { ok: true, result: { items, scopeTotal, facets } };
 }
 
@@ -346,7 +358,39 @@ export function pageOf(result: StoriesResult, query: StoriesQuery): StoriesPage 
  */
 export class StoriesCache {
   private entries = new Map<string, ReturnType<typeof findStories>>();
+  /**
+   * The project-year's rows in each order, per read-model version: sorting (a Thai collation
+   * for titles) costs more than filtering, and every filter combination shares the same order.
+   */
+  private orders = new Map<string, StoryRow[]>();
   constructor(private readonly capacity = 64) {}
+
+  private ordered(
+    model: { version: number; rows: Map<string, StoryRow> },
+    scope: StoriesScope,
+    query: StoriesQuery,
+  ): StoryRow[] {
+    const key = JSON.stringify([
+      model.version,
+      scope.projectId,
+      scope.fiscalYear,
+      query.sort,
+      query.dir,
+    ]);
+    let rows = this.orders.get(key);
+    if (!rows) {
+      const compare = comparatorOf(query.sort, query.dir);
+      rows = [...model.rows.values()]
+        .filter((r) => r.projectId === scope.projectId && r.fiscalYear === scope.fiscalYear)
+        .map((row) => ({ row }))
+        .sort(compare)
+        .map((item) => item.row);
+      for (const k of this.orders.keys())
+        if (!k.startsWith(`[${model.version},`)) this.orders.delete(k); // an older version
+      this.orders.set(key, rows);
+    }
+    return rows;
+  }
 
   find(
     model: { version: number; rows: Map<string, StoryRow> },
@@ -372,7 +416,9 @@ export class StoriesCache {
       this.entries.set(key, hit); // most recently used last
       return hit;
     }
-    const found = findStories(model.rows.values(), scope, query, now);
+    const found = findStories(this.ordered(model, scope, query), scope, query, now, {
+      presorted: true,
+    });
     this.entries.set(key, found);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
     return found;
