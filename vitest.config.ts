@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // Next's marker that keeps server modules out of the browser bundle; outside Next it is an
+    // empty module, so unit tests can import the dashboard's server code.
+    alias: {
+      'server-only': fileURLToPath(new URL('./test/helpers/serverOnly.ts', import.meta.url)),
+    },
+  },
   test: {
     include: ['packages/**/*.test.ts', 'apps/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/.next/**'],

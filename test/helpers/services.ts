@@ -7,6 +7,7 @@
 // useTestDatabase() registers beforeAll/afterAll hooks: it opens a mongoose connection to a
 // database of this test file only, and afterwards drops that database, deletes the Redis keys
 // under the file's prefix, and closes the connection.
+import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 
 import { isolatedDbUri, sanitizeDbName, type MongoKind } from '@reachline/dev-services';
@@ -84,6 +85,16 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   }
 }
 
+/**
+ * The Redis prefix of a test database: its name, or (names over 40 characters, the limit of
+ * QUEUE_PREFIX) its first 27 characters and a hash, so a dashboard or collector started with
+ * `QUEUE_PREFIX: db.prefix` accepts it.
+ */
+export function prefixOf(dbName: string): string {
+  if (dbName.length <= 40) return dbName;
+  return `${dbName.slice(0, 27)}_${createHash('sha1').update(dbName).digest('hex').slice(0, 12)}`;
+}
+
 export function useTestDatabase(options: UseTestDatabaseOptions = {}): TestDatabase {
   const label = options.name ?? currentTestFile();
   let connection: Connection | undefined;
@@ -121,7 +132,7 @@ export function useTestDatabase(options: UseTestDatabaseOptions = {}): TestDatab
         connection = undefined;
       }
     }
-    if (r) await deleteKeys(r.redisUrl, r.dbName);
+    if (r) await deleteKeys(r.redisUrl, prefixOf(r.dbName));
   });
 
   return {
@@ -138,7 +149,7 @@ export function useTestDatabase(options: UseTestDatabaseOptions = {}): TestDatab
       return get().redisUrl;
     },
     get prefix() {
-      return get().dbName;
+      return prefixOf(get().dbName);
     },
     get connection() {
       if (!connection)

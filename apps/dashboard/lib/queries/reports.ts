@@ -16,5 +16,5 @@ export async function listReports(projectId: string, fiscalYear: number): Promis
 export async function getReport(id: string): Promise<ReportDoc | null> {
   if (!/^[0-9a-f]{24}$/.test(id)) return null;
   const { models } = await getStore();
-  return (await models.Report.findById(id).lean());
+  return await models.Report.findById(id).lean();
 }

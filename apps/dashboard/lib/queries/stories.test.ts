@@ -1,5 +1,5 @@
 import type { Platform } from '@reachline/shared';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { translator } from '../i18n/catalog';
 import type { StoryRow } from '../live/readModel';
 import {
@@ -15,9 +15,8 @@ import {
   type StoriesQuery,
 } from './stories';
 
-// `server-only` is Next's marker that throws outside a React server bundle; the read model module
-// carries it. Nothing of the store is replaced: these tests build StoryRow input data directly.
-vi.mock('server-only', () => ({}));
+// Nothing of the store is replaced: these tests build StoryRow input data directly (the read
+// model's `server-only` marker is an empty module under vitest: vitest.config.ts).
 
 const PROJECT = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const OTHER_PROJECT = 'bbbbbbbbbbbbbbbbbbbbbbbb';
