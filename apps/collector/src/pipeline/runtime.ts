@@ -12,7 +12,7 @@ import type { CollectorContext } from './context';
 import { Cooldowns } from './cooldowns';
 import { HarvestSchedule } from './harvestSchedule';
 import { Pipeline } from './pipeline';
-import { YearSettingsCache, ensureDefaultProject } from './yearSettings';
+import { YearSettingsCache, ensureDefaultProject } from '@reachline/shared/store';
 
 export interface RuntimeOptions {
   models: ReachlineModels;
