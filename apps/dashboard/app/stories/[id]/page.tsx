@@ -156,7 +156,7 @@ export default async function StoryPage({
       <section aria-labelledby="story-posts-h">
         <h2 id="story-posts-h">{t('storyPagePostsTitle')}</h2>
         <div className="table-scroll">
-          <table data-testid="posts-table">
+          <table className="posts-table" data-testid="posts-table">
             <thead>
               <tr>
                 <th scope="col">{t('storyPageColPlatform')}</th>
