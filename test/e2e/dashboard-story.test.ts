@@ -325,8 +325,18 @@ describe('story page', () => {
       await res.arrayBuffer();
       return res.status;
     };
+    const viewerCookie = await signInCookie(browser, dashboard.url, VIEWER);
+    for (const id of ['0123456789abcdef01234567', '%3Cscript%3E', 'x'.repeat(300)]) {
+      const res = await fetch(`${dashboard.url}/stories/${id}`, {
+        headers: { cookie: viewerCookie },
+      });
+      expect(res.status).toBe(404);
+      const html = await res.text();
+      expect(html).toContain('ไม่พบหน้านี้');
+      expect(html).not.toMatch(/\n\s+at /);
+    }
     const before = (await storyOf(story._id))!;
-    await replay(await signInCookie(browser, dashboard.url, VIEWER));
+    expect(await replay(viewerCookie)).toBe(403);
     const untouched = (await storyOf(story._id))!;
     expect(untouched).toMatchObject({ reach: before.reach, passed: true });
     expect((await c.models.Post.findById(facebookPostId).lean())!.countOverride ?? null).toBe(null);
