@@ -194,6 +194,17 @@ describe('story page', () => {
       ).lean();
       expect(snapshot).toMatchObject({ source: 'manual', reach: 4321 });
       expect((await c.models.Post.findById(postId).lean())!.latestReachSource).toBe('manual');
+
+      // A number for a post the API already reaches is kept, but the API's number stands.
+      const harvested = (await c.models.Post.findById(facebookPostId).lean())!;
+      await page.goto(`${dashboard.url}/stories/${String(story._id)}`);
+      const other = page.getByTestId(`post-${facebookPostId}`).getByTestId('manual-form');
+      await other.getByLabel('ยอดการเข้าถึง (คน)').fill('5');
+      await other.getByRole('button', { name: 'บันทึกยอด' }).click();
+      await page.waitForURL(/done=manualKept/);
+      const after = (await c.models.Post.findById(facebookPostId).lean())!;
+      expect(after).toMatchObject({ latestReach: harvested.latestReach, latestReachSource: 'api' });
+      expect((await storyOf(story._id))!.reach).toBe(story.reach);
     } finally {
       await page.context().close();
     }

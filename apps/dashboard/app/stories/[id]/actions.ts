@@ -25,7 +25,7 @@ export interface EditState {
   error: string | null;
 }
 
-type Done = 'manual' | 'count' | 'split' | 'group' | 'moved';
+type Done = 'manual' | 'manualKept' | 'count' | 'split' | 'group' | 'moved';
 
 /** The story and post a form is about; `null` when either id is malformed. */
 function ids(form: FormData): { storyId: string; postId: string } | null {
@@ -72,6 +72,7 @@ export async function enterManualReachAction(_prev: EditState, form: FormData): 
   if (reach === null) return refused('storyPageErrReach');
   const now = new Date();
   const at = parseBangkokLocal(field(form, 'at', 20), now);
+  let used: boolean;
   try {
     const post = await postOfStory(target.storyId, target.postId);
     if (!post) return refused('storyPageErrPost');
@@ -79,16 +80,18 @@ export async function enterManualReachAction(_prev: EditState, form: FormData): 
       return refused('storyPageErrAt');
     const ctx = await editContext();
     if (!ctx) return refused('storyPageErrNoRedis');
-    await enterManualReach(ctx, {
+    const result = await enterManualReach(ctx, {
       postId: post._id,
       reach,
       at,
       enteredBy: new Types.ObjectId(user.id),
     });
+    used = result.used;
   } catch (err) {
     return failure(err);
   }
-  return finish([target.storyId], target.storyId, 'manual');
+  // Kept as a manual snapshot either way; it stands for the post only while no API value exists.
+  return finish([target.storyId], target.storyId, used ? 'manual' : 'manualKept');
 }
 
 /** Takes a post into its story's count, out of it, or back to the year's rule. */

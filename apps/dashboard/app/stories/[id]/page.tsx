@@ -14,7 +14,7 @@ export const dynamic = 'force-dynamic';
 
 /** Readings shown per post before "show all". */
 const NEWEST = 8;
-const DONE = ['manual', 'count', 'split', 'group', 'moved'] as const;
+const DONE = ['manual', 'manualKept', 'count', 'split', 'group', 'moved'] as const;
 
 export default async function StoryPage({
   params,

@@ -64,6 +64,8 @@ export const storyPage = defineMessages({
     storyPageMoveChoose: '— เลือก —',
     storyPageEditFor: '{platform}: {title}',
     storyPageDone_manual: 'บันทึกยอดที่กรอกเองแล้ว',
+    storyPageDone_manualKept:
+      'เก็บยอดที่กรอกไว้แล้ว แต่โพสต์นี้มีค่าจาก API อยู่แล้ว จึงยังใช้ค่าจาก API เป็นยอดของโพสต์',
     storyPageDone_count: 'บันทึกการนับแล้ว ยอดของเรื่องคำนวณใหม่แล้ว',
     storyPageDone_split: 'แยกโพสต์เป็นเรื่องของตัวเองแล้ว',
     storyPageDone_group: 'ย้ายโพสต์เข้าเรื่องนี้แล้ว',
@@ -161,6 +163,8 @@ export const storyPage = defineMessages({
     storyPageMoveChoose: '— choose —',
     storyPageEditFor: '{platform}: {title}',
     storyPageDone_manual: 'The number was saved.',
+    storyPageDone_manualKept:
+      "The number was kept, but this post has an API value, which stays the post's reach.",
     storyPageDone_count: "Saved; the story's reach was recomputed.",
     storyPageDone_split: 'The post now is a story of its own.',
     storyPageDone_group: 'The post was moved into this story.',
