@@ -4,7 +4,7 @@
  */
 import { kpiFiguresId, snapshotId, type PostDoc } from '@reachline/shared/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enterManualReach } from '../../apps/collector/src/pipeline/manualReach';
+import { enterManualReach } from '@reachline/shared/store';
 import { startTestCollector, type TestCollector } from '../helpers/collector';
 import { useTestDatabase } from '../helpers/services';
 

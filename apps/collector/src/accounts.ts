@@ -9,7 +9,7 @@ import { decryptToken, encryptToken } from '@reachline/shared/tokenCrypto';
 import type { Redis } from 'ioredis';
 import type { Types } from 'mongoose';
 import type { ConnectorAccount } from './connectors/types';
-import { withLock } from './lock';
+import { withLock } from '@reachline/shared/store';
 
 export interface NewAccount {
   platform: Platform;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   countedStoryReach,
+  memberCounts,
   hashtagsOf,
   matchesInfographicRule,
   normaliseTitle,
@@ -109,6 +110,25 @@ describe('countedStoryReach', () => {
     ['a platform with no member', ['tiktok'], 'sum', 0],
   ] as const)('%s', (_label, platforms, mode, expected) => {
     expect(countedStoryReach(members, platforms, mode)).toBe(expected);
+  });
+
+  it.each([
+    ['Facebook taken out of the FY2564 count', 'facebook', 'out', ['facebook'], 'sum', 0],
+    ['Instagram taken into the FY2564 count', 'instagram', 'in', ['facebook'], 'sum', 3400],
+    ['X taken in, best one', 'x', 'in', ['facebook'], 'max', 2500],
+    ['override cleared: the rule decides again', 'instagram', null, ['facebook'], 'sum', 2500],
+  ] as const)('an editor override: %s', (_label, platform, override, platforms, mode, expected) => {
+    const edited = members.map((m) =>
+      m.platform === platform ? { ...m, countOverride: override } : m,
+    );
+    expect(countedStoryReach(edited, platforms, mode)).toBe(expected);
+  });
+
+  it('memberCounts: the override wins over the rule, absent means the rule', () => {
+    expect(memberCounts({ platform: 'line', countOverride: 'in' }, ['facebook'])).toBe(true);
+    expect(memberCounts({ platform: 'facebook', countOverride: 'out' }, ['facebook'])).toBe(false);
+    expect(memberCounts({ platform: 'facebook' }, ['facebook'])).toBe(true);
+    expect(memberCounts({ platform: 'line', countOverride: null }, ['facebook'])).toBe(false);
   });
 
   it('platformCounts treats an empty list as every platform', () => {

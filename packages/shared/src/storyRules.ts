@@ -74,9 +74,28 @@ export function platformCounts(platform: Platform, countedPlatforms: readonly Pl
   return countedPlatforms.length === 0 || countedPlatforms.includes(platform);
 }
 
+/**
+ * An editor's decision that a post counts ('in') or not ('out') whatever the year's counting rule
+ * says; null or absent: the rule decides. Kept on the post and mirrored in its story member, so
+ * the roll-up honours it from the story document alone, at every harvest.
+ */
+export const COUNT_OVERRIDES = ['in', 'out'] as const;
+export type CountOverride = (typeof COUNT_OVERRIDES)[number];
+
 export interface MemberReach {
   platform: Platform;
   reach: number | null;
+  countOverride?: CountOverride | null;
+}
+
+/** Whether one member's reach counts toward its story: the editor's override, else the rule. */
+export function memberCounts(
+  member: Pick<MemberReach, 'platform' | 'countOverride'>,
+  countedPlatforms: readonly Platform[],
+): boolean {
+  if (member.countOverride === 'in') return true;
+  if (member.countOverride === 'out') return false;
+  return platformCounts(member.platform, countedPlatforms);
 }
 
 /** A story's reach: its counted members' latest reach, summed or the best one. */
@@ -86,6 +105,6 @@ export function countedStoryReach(
   mode: StoryReachMode,
 ): number {
   const reaches: (number | null)[] = [];
-  for (const m of members) if (platformCounts(m.platform, countedPlatforms)) reaches.push(m.reach);
+  for (const m of members) if (memberCounts(m, countedPlatforms)) reaches.push(m.reach);
   return storyReach(reaches, mode);
 }

@@ -7,7 +7,7 @@ import type { Connector } from '../connectors/types';
 import type { Logger } from '../log';
 import type { Cooldowns } from './cooldowns';
 import type { HarvestSchedule } from './harvestSchedule';
-import type { YearSettingsCache } from './yearSettings';
+import type { YearSettingsCache } from '@reachline/shared/store';
 
 export interface CollectorContext {
   models: ReachlineModels;

@@ -31,7 +31,7 @@ import {
   publishStoryEvents,
   type StoryChange,
   withYearLock,
-} from './rollup';
+} from '@reachline/shared/store';
 
 /** Posts can appear on a platform a little after their timestamp: re-list this much overlap. */
 export const DISCOVERY_OVERLAP_MS = 3 * 24 * 60 * 60 * 1000;

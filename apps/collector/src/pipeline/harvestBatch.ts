@@ -37,7 +37,7 @@ import {
   publishStoryEvents,
   type ProjectYear,
   type StoryChange,
-} from './rollup';
+} from '@reachline/shared/store';
 
 export interface HarvestJobData {
   accountId: string;

@@ -13,7 +13,7 @@ import { Cooldowns } from './cooldowns';
 import { HarvestSchedule } from './harvestSchedule';
 import { MonthEnd } from './monthEnd';
 import { Pipeline } from './pipeline';
-import { YearSettingsCache, ensureDefaultProject } from './yearSettings';
+import { YearSettingsCache, ensureDefaultProject } from '@reachline/shared/store';
 
 export interface RuntimeOptions {
   models: ReachlineModels;

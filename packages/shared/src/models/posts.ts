@@ -1,5 +1,6 @@
 import { Schema, type Types } from 'mongoose';
 import { PLATFORMS, type Platform } from '../platforms';
+import { COUNT_OVERRIDES, type CountOverride } from '../storyRules';
 import { type StoredPeriod, periodSchema } from './period';
 
 export const INFOGRAPHIC_REASONS = ['rule', 'editor'] as const;
@@ -39,6 +40,11 @@ export interface PostDoc {
   storyId: Types.ObjectId | null;
   /** The project whose rule counted it (null when it counts for none). */
   projectId: Types.ObjectId | null;
+  /**
+   * An editor's decision that this post's reach counts toward its story ('in') or not ('out'),
+   * whatever the year's counting rule says; null: the rule decides. Mirrored in the story member.
+   */
+  countOverride?: CountOverride | null;
   latestReach: number | null;
   latestReachAt: Date | null;
   /** Where `latestReach` came from: a harvest, or an editor's number (until a harvest answers). */
@@ -81,6 +87,7 @@ export const postSchema = new Schema<PostDoc>(
     infographicReason: { type: String, enum: [...INFOGRAPHIC_REASONS, null], default: null },
     storyId: { type: Schema.Types.ObjectId, ref: 'Story', default: null },
     projectId: { type: Schema.Types.ObjectId, ref: 'Project', default: null },
+    countOverride: { type: String, enum: [...COUNT_OVERRIDES, null], default: null },
     latestReach: { type: Number, default: null, min: 0 },
     latestReachAt: { type: Date, default: null },
     latestReachSource: { type: String, enum: ['api', 'manual', null], default: null },

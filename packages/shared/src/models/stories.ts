@@ -1,6 +1,7 @@
 import { Schema, type Types } from 'mongoose';
 import { STORY_REACH_MODES, type StoryReachMode } from '../kpi';
 import { PLATFORMS, type Platform } from '../platforms';
+import { COUNT_OVERRIDES, type CountOverride } from '../storyRules';
 import { type StoredPeriod, periodSchema } from './period';
 import { DEFAULT_PROJECT_ID } from './projects';
 
@@ -9,8 +10,10 @@ export interface StoryMember {
   platform: Platform;
   /** The post's latest reach (null until harvested). */
   reach: number | null;
-  /** Whether this post's platform counts under the year's counting rule. */
+  /** Whether this post's reach counts: the editor's override, else the year's counting rule. */
   counted: boolean;
+  /** The post's `countOverride` (an editor's in/out), kept here so the roll-up honours it. */
+  countOverride?: CountOverride | null;
   /**
    * A post imported from a record (importFy2564, a CSV import) rather than discovered: when
    * discovery finds the same post on the platform, the found post takes its place.
@@ -65,6 +68,7 @@ export const storySchema = new Schema<StoryDoc>(
           platform: { type: String, enum: PLATFORMS, required: true },
           reach: { type: Number, default: null, min: 0 },
           counted: { type: Boolean, default: true },
+          countOverride: { type: String, enum: [...COUNT_OVERRIDES, null], default: null },
           imported: { type: Boolean, default: false },
         },
         { _id: false },

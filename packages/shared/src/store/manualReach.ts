@@ -4,15 +4,14 @@
  * post's reach until a harvest answers. Both are kept; an API value is never replaced by a
  * manual one.
  */
+import type { Types } from 'mongoose';
 import {
   DEFAULT_PROJECT_ID,
   historyPointKey,
   manualSnapshotBucket,
   snapshotId,
-} from '@reachline/shared/models';
-import type { Types } from 'mongoose';
-import type { CollectorContext } from './context';
-import { applyStoryChanges, publishStoryEvents } from './rollup';
+} from '../models/index';
+import { applyStoryChanges, publishStoryEvents, type RollupContext } from './rollup';
 
 export class ManualReachError extends Error {
   override name = 'ManualReachError';
@@ -25,7 +24,7 @@ export interface ManualReachResult {
 }
 
 export async function enterManualReach(
-  ctx: Pick<CollectorContext, 'models' | 'redis' | 'prefix' | 'settings'>,
+  ctx: RollupContext,
   input: { postId: Types.ObjectId; reach: number; at: Date; enteredBy?: Types.ObjectId | null },
 ): Promise<ManualReachResult> {
   const { Post, ReachSnapshot, PostHistory } = ctx.models;
@@ -73,12 +72,12 @@ export async function enterManualReach(
   );
   if (post.storyId) {
     const events = await applyStoryChanges(
-      ctx as CollectorContext,
+      ctx,
       { projectId: post.projectId ?? DEFAULT_PROJECT_ID, fiscalYear: post.period.fiscalYear },
       [{ kind: 'reach', storyId: post.storyId, postId: post._id, reach: input.reach }],
       input.at,
     );
-    await publishStoryEvents(ctx as CollectorContext, events);
+    await publishStoryEvents(ctx, events);
   }
   return { used: true, snapshotId: id };
 }

@@ -1,17 +1,18 @@
 /**
- * A project's KPI settings for a fiscal year as the collector applies them (threshold,
- * infographic rule, counting rule), read from `kpi_settings` and cached briefly: that collection
- * holds one small document per project and year, and editors change it rarely. Also the list of
- * projects, in the order their rules are tried.
+ * A project's KPI settings for a fiscal year as the roll-up applies them (threshold, infographic
+ * rule, counting rule), read from `kpi_settings` and cached briefly: that collection holds one
+ * small document per project and year, and editors change it rarely. Also the list of projects,
+ * in the order their rules are tried. Used by the collector and by the dashboard's editor actions.
  */
-import { DEFAULT_KPI_TARGETS, type Platform, type StoryReachMode } from '@reachline/shared';
+import type { Types } from 'mongoose';
+import { DEFAULT_KPI_TARGETS, type StoryReachMode } from '../kpi';
 import {
   DEFAULT_PROJECT,
   DEFAULT_PROJECT_ID,
   type InfographicRule,
   type ReachlineModels,
-} from '@reachline/shared/models';
-import type { Types } from 'mongoose';
+} from '../models/index';
+import type { Platform } from '../platforms';
 
 export interface YearSettings {
   projectId: Types.ObjectId;

@@ -4,28 +4,48 @@
  * collector processes) never interleave a read-compute-write of the same story or of the year's
  * counts; every read and write inside is by `_id`.
  */
-import {
-  CHANNELS,
-  countedStoryReach,
-  encodeEvent,
-  platformCounts,
-  storyPasses,
-  type Platform,
-  type StoryChangedEvent,
-} from '@reachline/shared';
+import type { Redis } from 'ioredis';
+import { Types } from 'mongoose';
+import { encodeEvent, CHANNELS, type StoryChangedEvent } from '../events';
+import type { StoryReachMode } from '../kpi';
 import {
   kpiFiguresId,
   periodFieldsOf,
   type MonthFigures,
+  type ReachlineModels,
   type StoryMember,
-} from '@reachline/shared/models';
-import { Types } from 'mongoose';
-import { withLock } from '../lock';
-import type { CollectorContext } from './context';
+} from '../models/index';
+import type { Platform } from '../platforms';
+import { countedStoryReach, memberCounts, type CountOverride } from '../storyRules';
+import { storyPasses } from '../kpi';
+import { withLock } from './lock';
+
+/** The part of a year's settings the roll-up applies. */
+export interface CountingSettings {
+  threshold: number;
+  storyReach: StoryReachMode;
+  countedPlatforms: Platform[];
+}
+
+/**
+ * What the roll-up needs (the collector's context has it all; the dashboard builds one per
+ * editor action): the store, Redis for the lock and the events, the deployment's key prefix, and
+ * the years' settings.
+ */
+export interface RollupContext {
+  models: ReachlineModels;
+  redis: Redis;
+  /** Redis key prefix of this deployment (QUEUE_PREFIX): the collector and dashboard share it. */
+  prefix: string;
+  settings: { get(fiscalYear: number, projectId?: Types.ObjectId): Promise<CountingSettings> };
+}
 
 /**
  * `add`: a post joins (or founds, when the story does not exist yet) a story; its title is used
- * only when founding. `reach`: a member's latest reach changed.
+ * only when founding, and `crossedThresholdAt` (the post's own) only when a founded story passes
+ * at once. `reach`: a member's latest reach changed. `count`: an editor's in/out for a member.
+ * `remove`: a member leaves (an editor moved it); `publishedAt` is the earliest of the posts that
+ * stay, and a story left with no member is deleted.
  */
 export type StoryChange =
   | {
@@ -34,9 +54,24 @@ export type StoryChange =
       title: string;
       titleKey: string;
       publishedAt: Date;
-      post: { postId: Types.ObjectId; platform: Platform; reach: number | null };
+      post: {
+        postId: Types.ObjectId;
+        platform: Platform;
+        reach: number | null;
+        countOverride?: CountOverride | null;
+        crossedThresholdAt?: Date | null;
+      };
+      /** An editor's move: an imported member of the same platform stays (it is not this post). */
+      keepImported?: boolean;
     }
-  | { kind: 'reach'; storyId: Types.ObjectId; postId: Types.ObjectId; reach: number };
+  | { kind: 'reach'; storyId: Types.ObjectId; postId: Types.ObjectId; reach: number }
+  | {
+      kind: 'count';
+      storyId: Types.ObjectId;
+      postId: Types.ObjectId;
+      override: CountOverride | null;
+    }
+  | { kind: 'remove'; storyId: Types.ObjectId; postId: Types.ObjectId; publishedAt: Date | null };
 
 interface Figures {
   published: number;
@@ -63,7 +98,7 @@ export interface ProjectYear {
 }
 
 export function applyStoryChanges(
-  ctx: CollectorContext,
+  ctx: RollupContext,
   year: ProjectYear,
   changes: readonly StoryChange[],
   at: Date,
@@ -74,7 +109,7 @@ export function applyStoryChanges(
 
 /** Runs `work` holding a project-year's lock (its stories, title keys and figures). */
 export function withYearLock<T>(
-  ctx: CollectorContext,
+  ctx: RollupContext,
   year: ProjectYear,
   work: () => Promise<T>,
 ): Promise<T> {
@@ -87,7 +122,7 @@ export function withYearLock<T>(
 
 /** applyStoryChanges for a caller that already holds the project-year's lock. */
 export async function applyStoryChangesLocked(
-  ctx: CollectorContext,
+  ctx: RollupContext,
   { projectId, fiscalYear }: ProjectYear,
   changes: readonly StoryChange[],
   at: Date,
@@ -127,28 +162,63 @@ export async function applyStoryChangesLocked(
         ...((story?.members as unknown as Record<string, StoryMember>) ?? {}),
       };
       let publishedAt = story?.publishedAt ?? founding!.publishedAt;
+      let foundingCrossedAt: Date | null = null;
       for (const c of storyChanges) {
         if (c.kind === 'reach') {
           const m = members[String(c.postId)];
           if (m) m.reach = c.reach;
+        } else if (c.kind === 'count') {
+          const m = members[String(c.postId)];
+          if (m) {
+            m.countOverride = c.override;
+            m.counted = memberCounts(m, settings.countedPlatforms);
+          }
+        } else if (c.kind === 'remove') {
+          delete members[String(c.postId)];
+          if (c.publishedAt) publishedAt = c.publishedAt;
         } else {
           // The same post imported from a record before (same platform, same story): the found
           // post takes its place, and its number until the first harvest answers.
           let reach = c.post.reach;
           for (const [id, m] of Object.entries(members)) {
-            if (!m.imported || m.platform !== c.post.platform || id === String(c.post.postId))
+            if (
+              c.keepImported ||
+              !m.imported ||
+              m.platform !== c.post.platform ||
+              id === String(c.post.postId)
+            )
               continue;
             reach ??= m.reach;
             delete members[id];
             superseded.push(id);
           }
-          members[String(c.post.postId)] = {
+          const member: StoryMember = {
             platform: c.post.platform,
             reach,
-            counted: platformCounts(c.post.platform, settings.countedPlatforms),
+            counted: false,
+            ...(c.post.countOverride ? { countOverride: c.post.countOverride } : {}),
           };
+          member.counted = memberCounts(member, settings.countedPlatforms);
+          members[String(c.post.postId)] = member;
           if (c.publishedAt < publishedAt) publishedAt = c.publishedAt;
+          if (c.post.crossedThresholdAt) foundingCrossedAt = c.post.crossedThresholdAt;
         }
+      }
+      if (story && Object.keys(members).length === 0) {
+        // Its last post was moved away: the story is gone, and so is its count in the figures.
+        storyOps.push({ deleteOne: { filter: { _id: storyId } } });
+        bump(figures, story.period.monthKey, -1, story.passed ? -1 : 0);
+        events.push({
+          type: 'story-changed',
+          storyId: String(storyId),
+          fiscalYear: story.period.fiscalYear,
+          monthKey: story.period.monthKey,
+          reach: 0,
+          passed: false,
+          crossedThreshold: false,
+          at: at.toISOString(),
+        });
+        continue;
       }
       const reach = countedStoryReach(
         Object.values(members),
@@ -156,9 +226,12 @@ export async function applyStoryChangesLocked(
         settings.storyReach,
       );
       const passed = storyPasses(reach, settings.threshold);
-      const crossedThresholdAt = story?.crossedThresholdAt ?? (passed ? at : null);
+      // First time passed, never cleared; a story founded by an editor's split keeps the moment
+      // its post first crossed the line, when the post had.
+      const crossedThresholdAt =
+        story?.crossedThresholdAt ?? (passed ? (story ? at : (foundingCrossedAt ?? at)) : null);
       const period = periodFieldsOf(publishedAt);
-      const postIds = Object.keys(members);
+      const postIds = Object.keys(members).map((id) => new Types.ObjectId(id));
       const platforms = [...new Set(Object.values(members).map((m) => m.platform))];
       storyOps.push({
         updateOne: {
@@ -226,7 +299,7 @@ export async function applyStoryChangesLocked(
 
 /** One pub/sub message per changed story. */
 export async function publishStoryEvents(
-  ctx: CollectorContext,
+  ctx: RollupContext,
   events: readonly StoryChangedEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
