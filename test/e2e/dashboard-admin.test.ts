@@ -63,16 +63,27 @@ const captured = new Map<string, CapturedAction>();
 let capturing = '';
 const BROKEN_JOB = 'discover-broken-account-test';
 
+/**
+ * Submits an AdminForm (once it is hydrated) and answers its alert's text, or '' when the form
+ * went away because the page re-rendered without it (a revoked token, a created year).
+ */
 async function submit(form: string, label: string): Promise<string> {
   capturing = label;
+  const locator = page.locator(`[data-testid="${form}"]`);
+  await page.locator(`[data-testid="${form}"][data-ready="true"]`).waitFor();
   const answer = page.getByTestId(`${form}-answer`);
-  const before = (await answer.count()) > 0 ? await answer.textContent() : null;
-  await page.getByTestId(form).getByRole('button').last().click();
-  await expect
-    .poll(async () => ((await answer.count()) > 0 ? answer.textContent() : before))
-    .not.toBe(before);
+  const read = async () =>
+    (await locator.count()) === 0
+      ? ''
+      : (await answer.count()) > 0
+        ? await answer.textContent()
+        : null;
+  const before = await read();
+  await locator.getByRole('button').last().click();
+  // bcrypt (cost 12) on a busy machine takes seconds.
+  await expect.poll(read, { timeout: 30_000 }).not.toBe(before);
   capturing = '';
-  return (await answer.textContent()) ?? '';
+  return (await read()) ?? '';
 }
 
 const html = async (path: string, cookie: string) => {
@@ -146,7 +157,7 @@ afterAll(async () => {
   bull?.disconnect();
 });
 
-describe('admin pages as an admin', () => {
+describe('admin pages as an admin', { timeout: 120_000 }, () => {
   it('creates an editor and a viewer on the Users page, and both can sign in', async () => {
     await page.goto(`${dashboard.url}/admin/users`);
     for (const [user, role, label] of [
@@ -269,7 +280,9 @@ describe('admin pages as an admin', () => {
 
     // A new year copies the previous year's settings.
     await page.goto(`${dashboard.url}/admin/projects/infographics?fy=2565`);
-    expect(await submit('year-create', 'createYear')).toBe('สร้างค่าตั้งปีงบประมาณ 2565 แล้ว');
+    // Once created, the page shows the year's settings form in place of the create button.
+    await submit('year-create', 'createYear');
+    await page.getByTestId('year-settings').waitFor();
     expect(await models.KpiSettings.findOne({ fiscalYear: 2565 }).lean()).toMatchObject({
       threshold: 3500,
       countedPlatforms: ['facebook'],
@@ -320,7 +333,10 @@ describe('admin pages as an admin', () => {
     expect(asAdmin.status).toBe(200);
 
     await page.locator('tr[data-token-name="planning office"] summary').click();
-    expect(await submit('revoke-planning office', 'revokeApiToken')).toContain('planning office');
+    await submit('revoke-planning office', 'revokeApiToken');
+    await expect
+      .poll(() => page.locator('tr[data-token-name="planning office"]').textContent())
+      .toContain('ถูกเพิกถอน');
     expect((await models.ApiToken.findById(id).lean())?.revoked).toBe(true);
     const revoked = await fetch(`${dashboard.url}/api/admin/operations`, { headers: bearer });
     expect(revoked.status).toBe(401);
@@ -409,7 +425,7 @@ describe('admin pages as an admin', () => {
   });
 });
 
-describe('admin pages refuse other roles', () => {
+describe('admin pages refuse other roles', { timeout: 120_000 }, () => {
   it.each([
     ['viewer', VIEWER],
     ['editor', EDITOR],
@@ -420,7 +436,7 @@ describe('admin pages refuse other roles', () => {
       for (const path of ADMIN_PAGES) {
         const res = await html(path, cookie);
         expect(res.status, path).toBe(403);
-        expect(res.text, path).toContain('data-testid="forbidden"');
+        expect(res.text, path).toContain('ไม่มีสิทธิ์เข้าถึง'); // the forbidden page's title
       }
       const api = await fetch(`${dashboard.url}/api/admin/operations`, { headers: { cookie } });
       expect(api.status).toBe(403);

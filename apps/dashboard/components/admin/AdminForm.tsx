@@ -6,6 +6,7 @@ import {
   useActionState,
   useEffect,
   useRef,
+  useState,
 } from 'react';
 import { type AdminFormState, IDLE } from '../../lib/admin/formState';
 
@@ -40,6 +41,9 @@ export function AdminForm({
   const [state, formAction, pending] = useActionState<AdminFormState, FormData>(action, IDLE);
   const formRef = useRef<HTMLFormElement>(null);
   const resetAfter = useRef(false);
+  // Marks the form as interactive (hydrated): tests and scripts wait for it before submitting.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     // Submitted by hand so React does not clear the fields when the answer is an error.
     event.preventDefault();
@@ -58,6 +62,7 @@ export function AdminForm({
       onSubmit={onSubmit}
       className={className ?? 'admin-form'}
       data-testid={testId}
+      data-ready={ready ? 'true' : undefined}
     >
       {children}
       <button type="submit" disabled={pending} aria-busy={pending} className={submitClassName}>
