@@ -445,6 +445,16 @@ describe('admin pages refuse other roles', { timeout: 120_000 }, () => {
       const queue = new Queue('discovery', { connection: bull, prefix: db.prefix });
       const jobBefore = (await Job.fromId(queue, BROKEN_JOB))?.processedOn;
       expect(captured.size).toBeGreaterThanOrEqual(12);
+      // The replay reaches the action: as the admin, the captured bad account is answered (200)
+      // with its refusal, so the 403s below are the role check, not a broken replay.
+      const control = captured.get('saveAccountBad')!;
+      const asAdmin = await fetch(control.url, {
+        method: 'POST',
+        headers: { ...control.headers, cookie: await sessionCookie(), origin: dashboard.url },
+        body: control.body,
+      });
+      expect(asAdmin.status).toBe(200);
+      expect(await asAdmin.text()).toContain('โทเค็นต้องมี 8 ถึง 4,096 ตัวอักษรและไม่มีช่องว่าง');
       for (const [label, action] of captured) {
         const res = await fetch(action.url, {
           method: 'POST',

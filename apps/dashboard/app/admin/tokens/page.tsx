@@ -54,7 +54,7 @@ export default async function AdminTokensPage() {
             <table data-testid="api-tokens">
               <thead>
                 <tr>
-                  <th scope="col">{t('adminApiTokenName')}</th>
+                  <th scope="col">{t('adminApiTokenColumn')}</th>
                   <th scope="col">{t('adminApiTokenPrefix')}</th>
                   <th scope="col">{t('adminApiTokenCreatedAt')}</th>
                   <th scope="col">{t('adminApiTokenLastUsed')}</th>

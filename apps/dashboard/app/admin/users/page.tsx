@@ -124,6 +124,7 @@ export default async function AdminUsersPage() {
                       workingLabel={working}
                       testId={`disable-${u.email}`}
                       className="inline-form"
+                      submitClassName={u.disabled ? undefined : 'danger'}
                     >
                       <input type="hidden" name="userId" value={u.id} />
                       <input type="hidden" name="enable" value={u.disabled ? '1' : '0'} />

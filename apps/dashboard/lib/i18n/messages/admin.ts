@@ -137,6 +137,7 @@ export const admin = defineMessages({
     adminErrYearMissing: 'ปีงบประมาณนี้ยังไม่มีค่าตั้ง สร้างก่อนแล้วจึงแก้ไข',
     // api tokens
     adminApiTokenName: 'ชื่อโทเค็น (เช่น ระบบติดตามโครงการ)',
+    adminApiTokenColumn: 'ชื่อ',
     adminApiTokenCreate: 'สร้างโทเค็น',
     adminApiTokenNew: 'โทเค็นใหม่',
     adminApiTokenList: 'โทเค็นทั้งหมด',
@@ -323,6 +324,7 @@ export const admin = defineMessages({
     adminErrYearExists: 'This fiscal year already has settings.',
     adminErrYearMissing: 'This fiscal year has no settings yet; create them first.',
     adminApiTokenName: 'Token name (e.g. project tracking system)',
+    adminApiTokenColumn: 'Name',
     adminApiTokenCreate: 'Create token',
     adminApiTokenNew: 'New token',
     adminApiTokenList: 'All tokens',
