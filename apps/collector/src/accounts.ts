@@ -3,51 +3,14 @@
  * the account's id) and never shown again; opened only in memory for a call; marked when the
  * platform says the token is expired or lacks a permission, which pauses that account only.
  */
-import { encodeEvent, type Platform, type TokenStatus, CHANNELS } from '@reachline/shared';
-import { accountObjectId, type AccountDoc, type ReachlineModels } from '@reachline/shared/models';
-import { decryptToken, encryptToken } from '@reachline/shared/tokenCrypto';
+import { encodeEvent, type TokenStatus, CHANNELS } from '@reachline/shared';
+import type { AccountDoc, ReachlineModels } from '@reachline/shared/models';
+import { openAccountToken } from '@reachline/shared/store';
 import type { Redis } from 'ioredis';
-import type { Types } from 'mongoose';
 import type { ConnectorAccount } from './connectors/types';
 import { withLock } from '@reachline/shared/store';
 
-export interface NewAccount {
-  platform: Platform;
-  externalId: string;
-  displayName: string;
-  token: string;
-}
-
-const tokenContext = (id: Types.ObjectId | string) => `account:${String(id)}`;
-
-/** Adds (or re-tokens) an account; returns its id. The token is stored sealed only. */
-export async function addAccount(
-  models: ReachlineModels,
-  tokenKey: string,
-  input: NewAccount,
-): Promise<Types.ObjectId> {
-  const _id = accountObjectId(input.platform, input.externalId);
-  await models.Account.updateOne(
-    { _id },
-    {
-      $set: {
-        displayName: input.displayName,
-        encryptedToken: encryptToken(input.token, tokenKey, { context: tokenContext(_id) }),
-        tokenStatus: 'ok',
-        tokenCheckedAt: null,
-        enabled: true,
-      },
-      $setOnInsert: {
-        platform: input.platform,
-        externalId: input.externalId,
-        discoveryCursor: null,
-        lastDiscoveredAt: null,
-      },
-    },
-    { upsert: true, runValidators: true },
-  );
-  return _id;
-}
+export { addAccount, type NewAccount } from '@reachline/shared/store';
 
 /** The account as a connector needs it, with its token opened in memory. */
 export function connectorAccount(account: AccountDoc, tokenKey: string): ConnectorAccount {
@@ -59,7 +22,7 @@ export function connectorAccount(account: AccountDoc, tokenKey: string): Connect
   return {
     platform: account.platform,
     externalId: account.externalId,
-    token: decryptToken(account.encryptedToken, tokenKey, { context: tokenContext(account._id) }),
+    token: openAccountToken({ _id: account._id, encryptedToken: account.encryptedToken }, tokenKey),
   };
 }
 

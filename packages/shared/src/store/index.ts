@@ -12,3 +12,5 @@ export * from './manualReach';
 export * from './rollup';
 export * from './storyEdits';
 export * from './yearSettings';
+// Platform accounts (token sealing)
+export * from './accounts';
