@@ -215,6 +215,12 @@ describe('story page', () => {
     const page = await editorPage();
     try {
       const url = `${dashboard.url}/stories/${String(story._id)}`;
+      // A second tab on the same story, left open: it must follow the change without a reload.
+      const watcher = await editorPage();
+      await watcher.goto(url);
+      await expect
+        .poll(() => watcher.getByTestId('live-status').getAttribute('data-state'))
+        .toBe('live');
       await page.goto(url);
       const form = page.getByTestId(`post-${facebookPostId}`).getByTestId('count-form');
       await form.getByLabel('ไม่นับ', { exact: true }).check();
@@ -226,6 +232,12 @@ describe('story page', () => {
       expect(stored).toMatchObject({ reach: 0, passed: false });
       expect(stored.crossedThresholdAt).toEqual(story.crossedThresholdAt);
       expect((await figures()).passed).toBe(before.passed - 1);
+      await expect
+        .poll(() => watcher.getByTestId('story-reach').getAttribute('data-reach'), {
+          timeout: 5_000,
+        })
+        .toBe('0');
+      await watcher.context().close();
 
       await c.step(); // the next harvest (2021-05-30) rolls the story up again
       stored = (await storyOf(story._id))!;

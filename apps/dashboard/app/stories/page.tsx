@@ -1,4 +1,5 @@
 import { SelectionForm } from '../../components/SelectionForm';
+import { LivePage } from '../../components/live/LivePage';
 import { StoriesFilters } from '../../components/stories/StoriesFilters';
 import { StoriesPagination } from '../../components/stories/StoriesPagination';
 import { StoriesTable } from '../../components/stories/StoriesTable';
@@ -67,6 +68,7 @@ export default async function StoriesPage({
     <div className="stories-page">
       <SelectionForm selection={selection} lang={lang} t={t} action="/stories" extra={keep} />
       <h1>{t('storiesHeading', { fy: selection.fiscalYear })}</h1>
+      <LivePage projectId={selection.project.id} fiscalYear={selection.fiscalYear} t={t} />
       <section aria-labelledby="filters-heading" className="story-filter-box">
         <h2 id="filters-heading" className="visually-hidden">
           {t('storiesFilters')}

@@ -108,6 +108,10 @@ describe('admin form validation', () => {
           mediaTypes: ['photo'],
         },
         reportTemplate: goodYear.reportTemplate,
+        reportItemTemplate: '',
+        reportNoPostsTemplate: '',
+        reportUnit: 'คน',
+        reportReachLabel: 'ยอดการเข้าถึง',
       },
     });
   });
@@ -123,6 +127,9 @@ describe('admin form validation', () => {
     [{ countedPlatforms: ['facebook', 'myspace'] }, 'adminErrCountedPlatforms'],
     [{ keywords: 'x'.repeat(101) }, 'adminErrRuleList'],
     [{ reportTemplate: 'x'.repeat(5001) }, 'adminErrTemplateLong'],
+    [{ reportItemTemplate: '{index}. {title} {views}' }, 'adminErrTemplate'],
+    [{ reportNoPostsTemplate: 'เดือน{month} {count}' }, 'adminErrTemplate'],
+    [{ reportUnit: 'x'.repeat(21) }, 'adminErrReportWords'],
   ])('refuses the settings field %o with %s', (bad, key) => {
     const parsed = parseYearSettings(form({ ...goodYear, ...bad }));
     expect(parsed.ok ? null : parsed.problem.key).toBe(key);

@@ -186,10 +186,21 @@ export interface YearSettingsInput {
   storyReach: StoryReachMode;
   infographicRule: { hashtags: string[]; keywords: string[]; mediaTypes: string[] };
   reportTemplate: string;
+  reportItemTemplate: string;
+  reportNoPostsTemplate: string;
+  reportUnit: string;
+  reportReachLabel: string;
 }
 
+type ReportFields =
+  | 'reportTemplate'
+  | 'reportItemTemplate'
+  | 'reportNoPostsTemplate'
+  | 'reportUnit'
+  | 'reportReachLabel';
+
 export function parseYearSettings(form: FormLike): Parsed<YearSettingsInput> {
-  const parsed = parseFields<Omit<YearSettingsInput, 'infographicRule' | 'reportTemplate'>>(form, {
+  const parsed = parseFields<Omit<YearSettingsInput, 'infographicRule' | ReportFields>>(form, {
     projectSlug: {
       schema: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
       problem: 'adminErrProject',
@@ -226,13 +237,27 @@ export function parseYearSettings(form: FormLike): Parsed<YearSettingsInput> {
     if (!ruleList.safeParse(list).success)
       return { ok: false, problem: { key: 'adminErrRuleList', vars: { field } } };
   }
+  // The monthly entry's template texts (packages/shared/src/report/template.ts); empty = default.
   const reportTemplate = textOf(form, 'reportTemplate').trim();
-  if (reportTemplate.length > 5000) return { ok: false, problem: { key: 'adminErrTemplateLong' } };
-  if (reportTemplate) {
-    // The year's template is the status text of the monthly entry (packages/shared/src/report).
-    const problem = validateTemplate({ ...DEFAULT_ENTRY_TEMPLATE, status: reportTemplate });
-    if (problem) return { ok: false, problem: { key: 'adminErrTemplate', vars: { problem } } };
-  }
+  const reportItemTemplate = textOf(form, 'reportItemTemplate').trim();
+  const reportNoPostsTemplate = textOf(form, 'reportNoPostsTemplate').trim();
+  if (
+    reportTemplate.length > 5000 ||
+    reportItemTemplate.length > 2000 ||
+    reportNoPostsTemplate.length > 2000
+  )
+    return { ok: false, problem: { key: 'adminErrTemplateLong' } };
+  const problem = validateTemplate({
+    ...DEFAULT_ENTRY_TEMPLATE,
+    status: reportTemplate || DEFAULT_ENTRY_TEMPLATE.status,
+    item: reportItemTemplate || DEFAULT_ENTRY_TEMPLATE.item,
+    noPosts: reportNoPostsTemplate || DEFAULT_ENTRY_TEMPLATE.noPosts,
+  });
+  if (problem) return { ok: false, problem: { key: 'adminErrTemplate', vars: { problem } } };
+  const reportUnit = textOf(form, 'reportUnit').trim() || 'คน';
+  const reportReachLabel = textOf(form, 'reportReachLabel').trim() || 'ยอดการเข้าถึง';
+  if (reportUnit.length > 20 || reportReachLabel.length > 100)
+    return { ok: false, problem: { key: 'adminErrReportWords' } };
   return {
     ok: true,
     value: {
@@ -240,6 +265,10 @@ export function parseYearSettings(form: FormLike): Parsed<YearSettingsInput> {
       countedPlatforms: [...new Set(parsed.value.countedPlatforms)],
       infographicRule: lists,
       reportTemplate,
+      reportItemTemplate,
+      reportNoPostsTemplate,
+      reportUnit,
+      reportReachLabel,
     },
   };
 }

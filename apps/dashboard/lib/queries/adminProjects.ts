@@ -44,6 +44,10 @@ export type YearSettingsView = Pick<
   | 'storyReach'
   | 'infographicRule'
   | 'reportTemplate'
+  | 'reportItemTemplate'
+  | 'reportNoPostsTemplate'
+  | 'reportUnit'
+  | 'reportReachLabel'
 >;
 
 /** One project's settings for one year, or null when that year was never configured. */
@@ -67,5 +71,9 @@ export async function adminYearSettings(
       mediaTypes: doc.infographicRule?.mediaTypes ?? [],
     },
     reportTemplate: doc.reportTemplate ?? '',
+    reportItemTemplate: doc.reportItemTemplate ?? '',
+    reportNoPostsTemplate: doc.reportNoPostsTemplate ?? '',
+    reportUnit: doc.reportUnit ?? 'คน',
+    reportReachLabel: doc.reportReachLabel ?? 'ยอดการเข้าถึง',
   };
 }

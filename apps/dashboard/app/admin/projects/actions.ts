@@ -63,6 +63,11 @@ export async function createYear(_prev: AdminFormState, form: FormData): Promise
             storyReach: previous.storyReach,
             countedPlatforms: previous.countedPlatforms,
             reportTemplate: previous.reportTemplate,
+            reportItemTemplate: previous.reportItemTemplate,
+            reportNoPostsTemplate: previous.reportNoPostsTemplate,
+            reportUnit: previous.reportUnit,
+            reportReachLabel: previous.reportReachLabel,
+            page: previous.page,
           }
         : { storyReach: DEFAULT_KPI_TARGETS.storyReach };
     await models.KpiSettings.create({ ...base, projectId, fiscalYear });

@@ -1,4 +1,5 @@
 import { reachMetricOf, type Platform } from '@reachline/shared';
+import { LivePage } from '../../../components/live/LivePage';
 import { notFound } from 'next/navigation';
 import { CountForm, ManualReachForm, MoveForm } from '../../../components/story/EditForms';
 import { ReachChart, type ReachChartSeries } from '../../../components/story/ReachChart';
@@ -88,6 +89,7 @@ export default async function StoryPage({
         <a href="/stories">{t('storyPageBack')}</a>
       </p>
       <h1 data-testid="story-title">{story.title}</h1>
+      <LivePage projectId={story.projectId} fiscalYear={story.fiscalYear} t={t} />
       <p className="story-meta">
         {t('storyPagePublished', { date: formatDateTimeBE(story.publishedAt, lang) })}
       </p>

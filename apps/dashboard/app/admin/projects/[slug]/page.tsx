@@ -220,6 +220,34 @@ export default async function AdminProjectYearPage({
             <p id="s-template-hint" className="admin-hint">
               {t('adminReportTemplateHint')}
             </p>
+            <label htmlFor="s-item-template">{t('adminReportItemTemplate')}</label>
+            <input
+              id="s-item-template"
+              name="reportItemTemplate"
+              defaultValue={settings.reportItemTemplate}
+              aria-describedby="s-item-template-hint"
+            />
+            <p id="s-item-template-hint" className="admin-hint">
+              {t('adminReportItemTemplateHint')}
+            </p>
+            <label htmlFor="s-noposts-template">{t('adminReportNoPostsTemplate')}</label>
+            <input
+              id="s-noposts-template"
+              name="reportNoPostsTemplate"
+              defaultValue={settings.reportNoPostsTemplate}
+              aria-describedby="s-noposts-template-hint"
+            />
+            <p id="s-noposts-template-hint" className="admin-hint">
+              {t('adminReportNoPostsTemplateHint')}
+            </p>
+            <label htmlFor="s-unit">{t('adminReportUnit')}</label>
+            <input id="s-unit" name="reportUnit" defaultValue={settings.reportUnit} />
+            <label htmlFor="s-reach-label">{t('adminReportReachLabel')}</label>
+            <input
+              id="s-reach-label"
+              name="reportReachLabel"
+              defaultValue={settings.reportReachLabel}
+            />
             <p className="admin-hint">{t('adminYearApplyNote')}</p>
           </AdminForm>
         </section>
