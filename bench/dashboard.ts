@@ -145,8 +145,7 @@ async function seed(models: ReturnType<typeof createModels>, stories: number, sn
   const flush = async () => {
     if (batch.stories.length) await models.Story.collection.insertMany(batch.stories);
     if (batch.posts.length) await models.Post.collection.insertMany(batch.posts);
-    if (batch.histories.length)
-      await models.PostHistory.collection.insertMany(batch.histories);
+    if (batch.histories.length) await models.PostHistory.collection.insertMany(batch.histories);
     batch.stories = [];
     batch.posts = [];
     batch.histories = [];
