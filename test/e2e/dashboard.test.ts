@@ -97,7 +97,7 @@ describe('dashboard overview', () => {
       expect(await p.getByTestId('kpi-quota').locator('.value').textContent()).toBe('69 / 45');
       const dir = resolve(import.meta.dirname, '../../artifacts');
       mkdirSync(dir, { recursive: true });
-      await p.screenshot({ path: resolve(dir, 'overview.png'), fullPage: true });
+      await p.screenshot({ path: resolve(dir, 'overview-imported.png'), fullPage: true });
       // English is one click away, and the page comes back with the same year.
       await p.getByTestId('lang-switch').click();
       await p.waitForURL(/fy=2564/);
