@@ -58,7 +58,11 @@ export class MonthEnd {
     }
     this.done.add(monthKey);
     if (created.length > 0)
-      this.ctx.log.info('month-end drafts written', { monthKey, fiscalYear, projects: created });
+      this.ctx.log.info('month-end drafts written', {
+        month: monthKey,
+        fiscalYear,
+        projects: created,
+      });
     return { monthKey, created };
   }
 }
