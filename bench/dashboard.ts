@@ -1,10 +1,10 @@
 /**
  * The dashboard under load: p50 and p95 latency of the overview, the stories list, a story page
  * and the read API, with N stories (default 10,000) and M snapshots (default 500,000) in the
- * store, under C concurrent clients (default 50) driven from a second process, and the server's
+ * store, under 1 and then C concurrent clients (default 1,50) driven from a second process, and the server's
  * peak memory:
  *
- *   npx tsx bench/dashboard.ts [--stories 10000] [--snapshots 500000] [--clients 50]
+ *   npx tsx bench/dashboard.ts [--stories 10000] [--snapshots 500000] [--clients 1,50]
  *                              [--seconds 15] [--skip-seed-snapshots]
  *
  * (`npm run bench -- dashboard`.) Services: Redis and the store from @reachline/dev-services
@@ -301,15 +301,20 @@ async function main(): Promise<void> {
     options: {
       stories: { type: 'string', default: '10000' },
       snapshots: { type: 'string', default: '500000' },
-      clients: { type: 'string', default: '50' },
+      clients: { type: 'string', default: '1,50' },
       seconds: { type: 'string', default: '15' },
     },
   });
   const stories = Number(values.stories);
   const snapshots = Number(values.snapshots);
-  const clients = Number(values.clients);
+  const clientLevels = values.clients.split(',').map(Number);
   const seconds = Number(values.seconds);
-  for (const [name, v] of Object.entries({ stories, snapshots, clients, seconds }))
+  for (const [name, v] of Object.entries({
+    stories,
+    snapshots,
+    seconds,
+    ...Object.fromEntries(clientLevels.map((c, i) => [`clients[${i}]`, c])),
+  }))
     if (!Number.isInteger(v) || v < 1) throw new Error(`--${name} must be a whole number ≥ 1`);
 
   say(
@@ -393,13 +398,14 @@ async function main(): Promise<void> {
     );
 
     const results: RouteResult[] = [];
-    for (const [route, paths] of routes) {
-      const r = await load({ url: dashboard.url, cookie, paths, clients, seconds });
-      results.push({ route, ...r });
-      say(
-        `${route}: ${r.requests} requests, ${r.errors} errors, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)}/s`,
-      );
-    }
+    for (const clients of clientLevels)
+      for (const [route, paths] of routes) {
+        const r = await load({ url: dashboard.url, cookie, paths, clients, seconds });
+        results.push({ route: `${route}, ${clients} client${clients === 1 ? '' : 's'}`, ...r });
+        say(
+          `${route}: ${r.requests} requests, ${r.errors} errors, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)}/s`,
+        );
+      }
     const peak = peakRssMb(pid);
     process.stdout.write(
       `\n| route | requests | errors | req/s | p50 ms | p95 ms | p99 ms |\n| --- | --: | --: | --: | --: | --: | --: |\n`,
@@ -409,7 +415,7 @@ async function main(): Promise<void> {
         `| ${r.route} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} |\n`,
       );
     process.stdout.write(
-      `\nstore: ${services.mongoKind}; ${stories} stories, ${snapshots} snapshots; ${clients} clients, ${seconds} s per route; dashboard peak RSS ${peak} MB; load average ${loadavg()
+      `\nstore: ${services.mongoKind}; ${stories} stories, ${snapshots} snapshots; ${clientLevels.join(' then ')} clients, ${seconds} s per route and level; dashboard peak RSS ${peak} MB; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}\n`,
     );

@@ -9,6 +9,7 @@ import { buildDashboard } from '@reachline/dev-services';
 import { loadFy2564 } from '@reachline/shared/data';
 import { createModels, ensureIndexes, kpiFiguresId } from '@reachline/shared/models';
 import { importFy2564 } from '@reachline/shared/seed';
+import bcrypt from 'bcryptjs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -72,6 +73,44 @@ describe('dashboard overview', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('blocks an email after 5 failed sign-ins, even with the right password', async () => {
+    // A user of its own, so the admin's sign-ins in the other tests are not blocked.
+    const { User } = createModels(db.connection);
+    await User.create({
+      email: 'target@reachline.test',
+      passwordHash: await bcrypt.hash('the right password', 4),
+      role: 'viewer',
+      displayName: 'target',
+    });
+    const context = await browser.newContext();
+    try {
+      const p = await context.newPage();
+      const attempt = async (password: string) => {
+        await p.goto(`${dashboard.url}/login`);
+        await p.getByLabel(/อีเมล|Email/).fill('target@reachline.test');
+        await p.getByLabel(/รหัสผ่าน|Password/).fill(password);
+        await p.getByRole('button', { name: /เข้าสู่ระบบ|Sign in/ }).click();
+        await p.getByTestId('login-error').waitFor();
+        return p.getByTestId('login-error').textContent();
+      };
+      for (let i = 0; i < 5; i++) expect(await attempt(`wrong password ${i}`)).toContain('ไม่ถูกต้อง');
+      expect(await attempt('the right password')).toContain('หลายครั้งเกินไป');
+      expect((await context.cookies()).map((c) => c.name)).not.toContain('reachline_session');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('refuses a sign-out posted from another site (CSRF), and keeps the session', async () => {
+    const foreign = await fetch(`${dashboard.url}/logout`, {
+      method: 'POST',
+      headers: { cookie, origin: 'https://evil.example' },
+      redirect: 'manual',
+    });
+    expect(foreign.status).toBe(403);
+    expect(cardValues(await page('/?fy=2564'))['kpi-published']).toBe('74');
   });
 
   it('shows the FY2564 KPI read from the store', async () => {

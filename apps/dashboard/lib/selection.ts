@@ -2,7 +2,8 @@ import 'server-only';
 import { fiscalYearOf } from '@reachline/shared';
 import { DEFAULT_PROJECT, DEFAULT_PROJECT_ID, type ProjectDoc } from '@reachline/shared/models';
 import { getStore } from './db';
-import { getReadModel } from './live/readModel';
+import { getReadModel, type StoryReadModel } from './live/readModel';
+import { cachedFor, SMALL_CACHE_TTL_MS } from './smallCache';
 
 export interface ProjectChoice {
   id: string;
@@ -28,11 +29,25 @@ function choiceOf(p: Pick<ProjectDoc, '_id' | 'slug' | 'name' | 'nameEn'>): Proj
 }
 
 /** The projects, in rule order (a small collection: read whole). */
-export async function listProjects(): Promise<ProjectChoice[]> {
-  const { models } = await getStore();
-  const docs = await models.Project.find({}).sort({ order: 1, slug: 1 }).lean();
-  if (docs.length === 0) return [choiceOf({ _id: DEFAULT_PROJECT_ID, ...DEFAULT_PROJECT })];
-  return docs.map(choiceOf);
+export function listProjects(): Promise<ProjectChoice[]> {
+  return cachedFor('projects', SMALL_CACHE_TTL_MS, async () => {
+    const { models } = await getStore();
+    const docs = await models.Project.find({}).sort({ order: 1, slug: 1 }).lean();
+    if (docs.length === 0) return [choiceOf({ _id: DEFAULT_PROJECT_ID, ...DEFAULT_PROJECT })];
+    return docs.map(choiceOf);
+  });
+}
+
+const yearsCache = new Map<string, { version: number; years: Set<number> }>();
+
+/** The fiscal years with stories of a project, recounted only when the read model changed. */
+function yearsWithData(model: StoryReadModel, projectId: string): Set<number> {
+  const hit = yearsCache.get(projectId);
+  if (hit && hit.version === model.version) return hit.years;
+  const years = new Set<number>();
+  for (const row of model.rows.values()) if (row.projectId === projectId) years.add(row.fiscalYear);
+  yearsCache.set(projectId, { version: model.version, years });
+  return years;
 }
 
 /**
@@ -52,9 +67,7 @@ export async function resolveSelection(
     project = found;
   }
   const model = await getReadModel();
-  const withData = new Set<number>();
-  for (const row of model.rows.values())
-    if (row.projectId === project.id) withData.add(row.fiscalYear);
+  const withData = yearsWithData(model, project.id);
   const current = fiscalYearOf(now);
   const years = [...new Set([...withData, current])].sort((a, b) => b - a);
 

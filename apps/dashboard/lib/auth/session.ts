@@ -2,6 +2,8 @@ import 'server-only';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { UserDoc, UserRole } from '@reachline/shared/models';
 import { cookies } from 'next/headers';
+import { cache } from 'react';
+import { cachedFor, forgetCached, SMALL_CACHE_TTL_MS } from '../smallCache';
 import { dashboardConfig } from '../config';
 import { getStore } from '../db';
 
@@ -43,25 +45,41 @@ export async function startSession(user: Pick<UserDoc, '_id' | 'role'>, secure: 
   });
 }
 
-/** The signed-in user of this request from its cookie, or null (expired, revoked, disabled). */
-export async function currentUser(): Promise<SignedInUser | null> {
+/**
+ * The signed-in user of this request from its cookie, or null (expired, revoked, disabled). Once
+ * per request (the layout and the page share it).
+ */
+export const currentUser = cache(async (): Promise<SignedInUser | null> => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!token || token.length > 100) return null;
   return userOfSessionToken(token);
+});
+
+/**
+ * The session's user, read by `_id` (session, then user) and kept for SMALL_CACHE_TTL_MS: a
+ * sign-out or a disabled user takes effect at once in this process (forgetSessions) and within
+ * that time in any other dashboard process.
+ */
+export function userOfSessionToken(token: string): Promise<SignedInUser | null> {
+  const id = sessionIdOf(token);
+  return cachedFor(`session:${id}`, SMALL_CACHE_TTL_MS, async () => {
+    const { models } = await getStore();
+    const session = await models.Session.findById(id).lean();
+    if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+    const user = await models.User.findById(session.userId).lean();
+    if (!user || user.disabled) return null;
+    return {
+      id: String(user._id),
+      email: user.email,
+      displayName: user.displayName,
+      role: user.role,
+    } satisfies SignedInUser;
+  });
 }
 
-export async function userOfSessionToken(token: string): Promise<SignedInUser | null> {
-  const { models } = await getStore();
-  const session = await models.Session.findById(sessionIdOf(token)).lean();
-  if (!session || session.expiresAt.getTime() <= Date.now()) return null;
-  const user = await models.User.findById(session.userId).lean();
-  if (!user || user.disabled) return null;
-  return {
-    id: String(user._id),
-    email: user.email,
-    displayName: user.displayName,
-    role: user.role,
-  };
+/** Drops this process's cached sessions (after a sign-out, a role change, a disabled user). */
+export function forgetSessions(): void {
+  forgetCached('session:');
 }
 
 /** Deletes this request's session, if any, and clears its cookie. */
@@ -71,6 +89,7 @@ export async function endSession(): Promise<void> {
   if (token && token.length <= 100) {
     const { models } = await getStore();
     await models.Session.deleteOne({ _id: sessionIdOf(token) });
+    forgetCached(`session:${sessionIdOf(token)}`);
   }
   jar.delete(SESSION_COOKIE);
 }

@@ -11,6 +11,7 @@ import {
 import { kpiFiguresId } from '@reachline/shared/models';
 import { Types } from 'mongoose';
 import { getStore } from '../db';
+import { cachedFor, SMALL_CACHE_TTL_MS } from '../smallCache';
 
 export interface KpiOverview {
   fiscalYear: number;
@@ -41,7 +42,9 @@ export async function getKpiOverview(projectId: string, fiscalYear: number): Pro
   const { models } = await getStore();
   const project = new Types.ObjectId(projectId);
   const [settings, figures] = await Promise.all([
-    models.KpiSettings.findOne({ projectId: project, fiscalYear }).lean(),
+    cachedFor(`settings:${projectId}:${fiscalYear}`, SMALL_CACHE_TTL_MS, () =>
+      models.KpiSettings.findOne({ projectId: project, fiscalYear }).lean().exec(),
+    ),
     models.KpiFigures.findById(kpiFiguresId(fiscalYear, project)).lean(),
   ]);
   const threshold = settings?.threshold ?? DEFAULT_KPI_TARGETS.threshold;

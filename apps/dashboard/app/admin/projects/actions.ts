@@ -2,6 +2,7 @@
 import { DEFAULT_KPI_TARGETS } from '@reachline/shared';
 import { projectObjectId } from '@reachline/shared/models';
 import { revalidatePath } from 'next/cache';
+import { forgetCached } from '../../../lib/smallCache';
 import { done, failed, isDuplicateKey, refused } from '../../../lib/admin/answer';
 import type { AdminFormState } from '../../../lib/admin/formState';
 import { parseNewProject, parseNewYear, parseYearSettings } from '../../../lib/admin/validation';
@@ -27,6 +28,7 @@ export async function addProject(_prev: AdminFormState, form: FormData): Promise
     if (isDuplicateKey(err)) return refused(t, { key: 'adminErrSlugTaken' });
     return failed(t, err);
   }
+  forgetCached();
   revalidatePath(PATH);
   return done(t('adminProjectAdded', { name }));
 }
@@ -75,7 +77,9 @@ export async function createYear(_prev: AdminFormState, form: FormData): Promise
     if (isDuplicateKey(err)) return refused(t, { key: 'adminErrYearExists' });
     return failed(t, err);
   }
+  forgetCached();
   revalidatePath(`${PATH}/${projectSlug}`);
+  forgetCached();
   revalidatePath(PATH);
   return done(t('adminYearCreated', { fy: fiscalYear }));
 }
@@ -99,6 +103,7 @@ export async function saveYear(_prev: AdminFormState, form: FormData): Promise<A
   } catch (err) {
     return failed(t, err);
   }
+  forgetCached();
   revalidatePath(`${PATH}/${projectSlug}`);
   return done(t('adminYearSaved', { fy: fiscalYear }));
 }

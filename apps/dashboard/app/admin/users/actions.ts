@@ -10,6 +10,7 @@ import {
 } from '../../../lib/admin/validation';
 import { requireRole } from '../../../lib/auth/guard';
 import { hashPassword, passwordProblem } from '../../../lib/auth/password';
+import { forgetSessions } from '../../../lib/auth/session';
 import { getStore } from '../../../lib/db';
 import type { MessageKey, Translate } from '../../../lib/i18n/catalog';
 import { getI18n } from '../../../lib/i18n/server';
@@ -77,6 +78,7 @@ export async function changeRole(_prev: AdminFormState, form: FormData): Promise
     if (user.role === 'admin' && role !== 'admin' && (await isLastActiveAdmin(userId)))
       return refused(t, { key: 'adminErrLastAdmin' });
     await models.User.updateOne({ _id: userId }, { $set: { role } }, { runValidators: true });
+    forgetSessions();
     revalidatePath(PATH);
     return done(t('adminUserRoleChanged', { email: user.email, role: roleWord(t, role) }));
   } catch (err) {
@@ -100,6 +102,7 @@ export async function setDisabled(_prev: AdminFormState, form: FormData): Promis
       return refused(t, { key: 'adminErrLastAdmin' });
     await models.User.updateOne({ _id: userId }, { $set: { disabled: !enable } });
     if (!enable) await models.Session.deleteMany({ userId: user._id });
+    forgetSessions();
     revalidatePath(PATH);
     return done(
       t(enable ? 'adminUserEnabledDone' : 'adminUserDisabledDone', { email: user.email }),
@@ -130,6 +133,7 @@ export async function resetPassword(
       { $set: { passwordHash: await hashPassword(password) } },
     );
     if (userId !== me.id) await models.Session.deleteMany({ userId: user._id });
+    forgetSessions();
     revalidatePath(PATH);
     return done(t('adminUserPasswordReset', { email: user.email }));
   } catch (err) {
