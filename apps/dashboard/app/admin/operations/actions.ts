@@ -1,6 +1,7 @@
 'use server';
 import { revalidatePath } from 'next/cache';
-import { done, failed, refused } from '../../../lib/admin/answer';
+import { redirect } from 'next/navigation';
+import { failed, refused } from '../../../lib/admin/answer';
 import type { AdminFormState } from '../../../lib/admin/formState';
 import { retryFailedJob } from '../../../lib/admin/queues';
 import { parseJobRef } from '../../../lib/admin/validation';
@@ -22,5 +23,6 @@ export async function retryJob(_prev: AdminFormState, form: FormData): Promise<A
     return failed(t, err);
   }
   revalidatePath(PATH);
-  return done(t('adminJobRetried', { id: jobId }));
+  // The job leaves the failed list, and its row's form with it: say so at the top of the page.
+  redirect(`${PATH}?retried=${encodeURIComponent(jobId)}`);
 }

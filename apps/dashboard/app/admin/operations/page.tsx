@@ -21,9 +21,17 @@ const COUNT_LABEL: Record<(typeof COUNTED_STATES)[number], MessageKey> = {
   completed: 'adminCountCompleted',
 };
 
-export default async function AdminOperationsPage() {
+export default async function AdminOperationsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireRole('admin', '/admin/operations');
   const { lang, t } = await getI18n();
+  // After a retry the job leaves the failed list (and its form with it): the answer shows here.
+  const retried = (await searchParams).retried;
+  const retriedId =
+    typeof retried === 'string' && /^[\w:.-]{1,200}$/.test(retried) ? retried : null;
   let view: OperationsView;
   let accounts: AdminAccountRow[];
   try {
@@ -43,6 +51,11 @@ export default async function AdminOperationsPage() {
       <AdminNav t={t} current="/admin/operations" />
       <h1>{t('adminOperations')}</h1>
       <p className="tagline">{t('adminOperationsIntro')}</p>
+      {retriedId ? (
+        <p role="status" className="admin-alert ok" data-testid="job-retried">
+          {t('adminJobRetried', { id: retriedId })}
+        </p>
+      ) : null}
 
       <section aria-labelledby="queues">
         <h2 id="queues">{t('adminQueues')}</h2>
