@@ -6,7 +6,6 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { accountObjectId, type ReachlineModels } from '@reachline/shared/models';
 import { openAccountToken } from '@reachline/shared/store';
@@ -23,11 +22,11 @@ import {
   signInCookie,
   startTestDashboard,
   TEST_ADMIN,
+  seriousAxeViolations,
 } from '../helpers/dashboard';
 import { fy2564ReportDates, harvestFy2564 } from '../helpers/harvestedYear';
 import { useTestDatabase } from '../helpers/services';
 
-const require = createRequire(import.meta.url);
 const artifacts = resolve(import.meta.dirname, '../../artifacts');
 
 const db = useTestDatabase();
@@ -405,14 +404,7 @@ describe('admin pages as an admin', { timeout: 120_000 }, () => {
     };
     for (const path of ADMIN_PAGES) {
       await page.goto(`${dashboard.url}${path}`);
-      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-      const violations = await page.evaluate<{ id: string; impact: string }[]>(
-        'axe.run().then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact })))',
-      );
-      expect(
-        violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
-        path,
-      ).toEqual([]);
+      expect(await seriousAxeViolations(page), path).toEqual([]);
       await page.screenshot({ path: resolve(artifacts, `${names[path]}.png`), fullPage: true });
     }
     const phone = await admin.newPage();

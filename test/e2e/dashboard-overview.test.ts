@@ -7,7 +7,6 @@
  * The tests run in order on one harvest: the live test steps the year from its second-to-last
  * report date to its last, so the tests after it see the whole year.
  */
-import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
@@ -24,11 +23,11 @@ import {
   signIn,
   signInCookie,
   startTestDashboard,
+  seriousAxeViolations,
 } from '../helpers/dashboard';
 import { bangkokNoon, fy2564ReportDates, harvestFy2564 } from '../helpers/harvestedYear';
 import { useTestDatabase } from '../helpers/services';
 
-const require = createRequire(import.meta.url);
 // A short name: the Redis prefix doubles as the dashboard's QUEUE_PREFIX (at most 40 characters).
 const db = useTestDatabase({ name: 'overview' });
 const artifacts = resolve(import.meta.dirname, '../../artifacts');
@@ -251,12 +250,7 @@ describe('overview of the harvested year', () => {
       /^เก็บข้อมูลล่าสุดเมื่อ \d+ นาทีที่แล้ว · รอบถัดไปกำหนดไว้ \d+ (นาที|ชั่วโมง|วัน) หลังรอบล่าสุด \(\d+ \S+ 256\d \d\d:\d\d\)$/,
     );
 
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const violations = await page.evaluate<AxeViolation[]>('axe.run().then((r) => r.violations)');
-    const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
-      [],
-    );
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: resolve(artifacts, 'overview.png'), fullPage: true });
     await page.context().close();
 
@@ -343,12 +337,6 @@ const RECORD_STATES = `(() => {
     attributeFilter: ['data-state'],
   });
 })()`;
-
-interface AxeViolation {
-  id: string;
-  impact?: string | null;
-  nodes: { target: string[] }[];
-}
 
 /** Each KPI card's own `.value` text in server-rendered HTML, keyed by its data-testid. */
 function cardValues(html: string): Record<string, string> {

@@ -5,13 +5,12 @@
  * .txt and .docx, and a viewer can read it but not change it.
  */
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { DEFAULT_PROJECT_ID, reportObjectId } from '@reachline/shared/models';
 import { reportText } from '@reachline/shared/store';
 import bcrypt from 'bcryptjs';
 import JSZip from 'jszip';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestCollector } from '../helpers/collector';
 import {
@@ -20,12 +19,12 @@ import {
   signIn,
   signInCookie,
   startTestDashboard,
+  seriousAxeViolations,
 } from '../helpers/dashboard';
 import { harvestFy2564 } from '../helpers/harvestedYear';
 import { useTestDatabase } from '../helpers/services';
 
 const db = useTestDatabase();
-const require = createRequire(import.meta.url);
 const artifacts = resolve(import.meta.dirname, '../../artifacts');
 let c: TestCollector;
 let dashboard: RunningDashboard;
@@ -33,23 +32,6 @@ let browser: Browser;
 const april = reportObjectId(DEFAULT_PROJECT_ID, '2021-04');
 const editor = { email: 'editor@reachline.test', password: 'an editor password 1' };
 const viewer = { email: 'viewer@reachline.test', password: 'a viewer password 12' };
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      globalThis as unknown as {
-        axe: {
-          run(): Promise<{ violations: { id: string; impact: string | null; nodes: unknown[] }[] }>;
-        };
-      }
-    ).axe;
-    return axe.run();
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.nodes.length})`);
-}
 
 beforeAll(async () => {
   c = await harvestFy2564(db, { until: '2021-04-29' });
@@ -106,7 +88,7 @@ describe('the reports page', () => {
       await expect
         .poll(() => page.getByTestId('entry-text').textContent())
         .toMatch(/^\(1\) ความคืบหน้าโครงการฯ ร้อยละ 50\.00 \(2021-04-30\)/);
-      expect(await seriousViolations(page)).toEqual([]);
+      expect(await seriousAxeViolations(page)).toEqual([]);
       await page.screenshot({ path: resolve(artifacts, 'reports.png'), fullPage: true });
 
       await page.getByTestId('approve').click();

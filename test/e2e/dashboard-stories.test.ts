@@ -5,10 +5,9 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestCollector } from '../helpers/collector';
 import {
@@ -18,11 +17,11 @@ import {
   signInCookie,
   startTestDashboard,
   TEST_ADMIN,
+  seriousAxeViolations,
 } from '../helpers/dashboard';
 import { harvestFy2564 } from '../helpers/harvestedYear';
 import { useTestDatabase } from '../helpers/services';
 
-const require = createRequire(import.meta.url);
 const db = useTestDatabase();
 const artifacts = resolve(import.meta.dirname, '../../artifacts');
 let collector: TestCollector;
@@ -186,7 +185,7 @@ describe('stories list', () => {
       expect(await firstRow.locator('a').first().getAttribute('href')).toBe(`/stories/${id}`);
       expect(await firstRow.locator('time').first().textContent()).toMatch(/ 256[34]$/);
       expect(await firstRow.textContent()).toContain('post_total_media_view_unique');
-      await expectAxeClean(p);
+      expect(await seriousAxeViolations(p)).toEqual([]);
       await p.screenshot({ path: resolve(artifacts, 'stories.png'), fullPage: true });
 
       // The search form works from the keyboard and keeps its state in the URL.
@@ -218,7 +217,7 @@ describe('stories list', () => {
         'document.documentElement.scrollWidth - document.documentElement.clientWidth',
       );
       expect(overflow).toBeLessThanOrEqual(0);
-      await expectAxeClean(p);
+      expect(await seriousAxeViolations(p)).toEqual([]);
       await p.screenshot({ path: resolve(artifacts, 'stories-phone.png'), fullPage: true });
     } finally {
       await context.close();
@@ -366,12 +365,3 @@ describe('read API', () => {
     expect(body).toEqual({ error: sentence });
   });
 });
-
-async function expectAxeClean(p: Page): Promise<void> {
-  await p.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await p.evaluate<{
-    violations: { id: string; impact: string; nodes: unknown[] }[];
-  }>('axe.run()');
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id} (${v.nodes.length})`)).toEqual([]);
-}

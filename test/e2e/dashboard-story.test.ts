@@ -6,7 +6,6 @@
  * a viewer sees no edit controls and a viewer's replayed action is refused.
  */
 import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import {
   kpiFiguresId,
@@ -26,12 +25,12 @@ import {
   signIn,
   signInCookie,
   startTestDashboard,
+  seriousAxeViolations,
 } from '../helpers/dashboard';
 import { bangkokNoon, harvestFy2564 } from '../helpers/harvestedYear';
 import type { TestCollector } from '../helpers/collector';
 import { useTestDatabase } from '../helpers/services';
 
-const require = createRequire(import.meta.url);
 const db = useTestDatabase();
 let c: TestCollector;
 let dashboard: RunningDashboard;
@@ -59,16 +58,6 @@ async function editorPage(width = 1200): Promise<Page> {
   const page = await context.newPage();
   await signIn(page, dashboard.url, EDITOR);
   return page;
-}
-
-async function seriousViolations(page: Page) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-  const result = await page.evaluate<{ violations: { id: string; impact: string | null }[] }>(
-    'axe.run()',
-  );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => v.id);
 }
 
 beforeAll(async () => {
@@ -137,7 +126,7 @@ describe('story page', () => {
         'post_total_media_view_unique',
       );
       expect(await page.getByTestId('chart-caption').textContent()).toContain('Facebook');
-      expect(await seriousViolations(page)).toEqual([]);
+      expect(await seriousAxeViolations(page)).toEqual([]);
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: resolve(artifacts, 'story.png'), fullPage: true });
 
@@ -312,7 +301,7 @@ describe('story page', () => {
       expect(await viewer.getByTestId('story-reach').count()).toBe(1);
       expect(await viewer.getByTestId('edit-controls').count()).toBe(0);
       expect(await viewer.locator('main form').count()).toBe(0);
-      expect(await seriousViolations(viewer)).toEqual([]);
+      expect(await seriousAxeViolations(viewer)).toEqual([]);
     } finally {
       await context.close();
     }

@@ -3,6 +3,7 @@
  * Chromium driven by playwright-core.
  */
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { type RunningDashboard, startDashboard } from '@reachline/dev-services';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { inject } from 'vitest';
@@ -110,4 +111,20 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * axe-core run in the page: its serious and critical violations as `rule: targets` lines
+ * (empty when the page passes), for `expect(...).toEqual([])`.
+ */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate<
+    { id: string; impact: string | null; nodes: { target: string[] }[] }[]
+  >('axe.run().then((r) => r.violations)');
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

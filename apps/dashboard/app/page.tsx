@@ -1,4 +1,5 @@
 import { formatPercent, PLATFORMS, reachMetricOf } from '@reachline/shared';
+import { StoreErrorBox } from '../components/StoreErrorBox';
 import { KpiCard } from '../components/KpiCard';
 import { LiveUpdates } from '../components/live/LiveUpdates';
 import { MonthlyChart } from '../components/overview/MonthlyChart';
@@ -12,7 +13,6 @@ import { PassRateBullet } from '../components/overview/PassRateBullet';
 import { ReachHistogram } from '../components/overview/ReachHistogram';
 import { SelectionForm } from '../components/SelectionForm';
 import { requireRole } from '../lib/auth/guard';
-import { StoreUnavailableError } from '../lib/db';
 import type { Translate } from '../lib/i18n/catalog';
 import { formatDateTimeBE, formatDuration, formatMonthBE, formatNumber } from '../lib/i18n/format';
 import { getI18n } from '../lib/i18n/server';
@@ -83,12 +83,7 @@ export default async function OverviewPage({
     for (const row of model.rows.values())
       if (row.projectId === project.id && row.fiscalYear === fiscalYear) reaches.push(row.reach);
   } catch (err) {
-    return (
-      <section className="error-box" role="alert">
-        <h1>{t('storeUnavailableTitle')}</h1>
-        <p>{err instanceof StoreUnavailableError ? err.message : t('storeUnavailable')}</p>
-      </section>
-    );
+    return <StoreErrorBox error={err} t={t} />;
   }
   const { selection } = chosen;
   const threshold = n(kpi.threshold);

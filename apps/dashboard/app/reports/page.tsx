@@ -1,9 +1,9 @@
 import { reportProgress, reportText } from '@reachline/shared/store';
+import { StoreErrorBox } from '../../components/StoreErrorBox';
 import type { ReportDoc } from '@reachline/shared/models';
 import { SelectionForm } from '../../components/SelectionForm';
 import { CopyButton, ReopenForm, ReportEditor } from '../../components/reports/ReportForms';
 import { hasRole, requireRole } from '../../lib/auth/guard';
-import { StoreUnavailableError } from '../../lib/db';
 import { type MessageKey, messagesWithPrefix } from '../../lib/i18n/catalog';
 import { formatDateTimeBE, formatMonthBE, formatNumber } from '../../lib/i18n/format';
 import { getI18n } from '../../lib/i18n/server';
@@ -49,12 +49,7 @@ export default async function ReportsPage({
       );
     reports = await listReports(chosen.selection.project.id, chosen.selection.fiscalYear);
   } catch (err) {
-    return (
-      <section className="error-box" role="alert">
-        <h1>{t('storeUnavailableTitle')}</h1>
-        <p>{err instanceof StoreUnavailableError ? err.message : t('storeUnavailable')}</p>
-      </section>
-    );
+    return <StoreErrorBox error={err} t={t} />;
   }
   const { selection } = chosen;
   const current = month ? reports.find((r) => r.monthKey === month) : reports[0];

@@ -1,10 +1,10 @@
 import { SelectionForm } from '../../components/SelectionForm';
+import { StoreErrorBox } from '../../components/StoreErrorBox';
 import { LivePage } from '../../components/live/LivePage';
 import { StoriesFilters } from '../../components/stories/StoriesFilters';
 import { StoriesPagination } from '../../components/stories/StoriesPagination';
 import { StoriesTable } from '../../components/stories/StoriesTable';
 import { requireRole } from '../../lib/auth/guard';
-import { StoreUnavailableError } from '../../lib/db';
 import { formatNumber } from '../../lib/i18n/format';
 import { getI18n } from '../../lib/i18n/server';
 import { type ListOutcome, listStories, queryParams } from '../../lib/queries/stories';
@@ -36,12 +36,7 @@ export default async function StoriesPage({
   try {
     outcome = await listStories(params);
   } catch (err) {
-    return (
-      <section className="error-box" role="alert">
-        <h1>{t('storeUnavailableTitle')}</h1>
-        <p>{err instanceof StoreUnavailableError ? err.message : t('storeUnavailable')}</p>
-      </section>
-    );
+    return <StoreErrorBox error={err} t={t} />;
   }
   if (!outcome.ok) {
     return (

@@ -2,7 +2,12 @@
  * Numbers and dates as the office writes them: Thai digit grouping, Buddhist-Era years, times in
  * Asia/Bangkok. Browser-safe (used by client components too).
  */
-import { bangkokDateOf, BANGKOK_UTC_OFFSET_MS, toBuddhistYear } from '@reachline/shared';
+import {
+  bangkokDateOf,
+  BANGKOK_UTC_OFFSET_MS,
+  THAI_MONTH_ABBREVIATIONS,
+  toBuddhistYear,
+} from '@reachline/shared';
 import type { Lang } from './catalog';
 
 const numberTh = new Intl.NumberFormat('th-TH');
@@ -12,20 +17,6 @@ export function formatNumber(value: number, lang: Lang): string {
   return (lang === 'th' ? numberTh : numberEn).format(value);
 }
 
-const MONTHS_TH = [
-  'ม.ค.',
-  'ก.พ.',
-  'มี.ค.',
-  'เม.ย.',
-  'พ.ค.',
-  'มิ.ย.',
-  'ก.ค.',
-  'ส.ค.',
-  'ก.ย.',
-  'ต.ค.',
-  'พ.ย.',
-  'ธ.ค.',
-];
 const MONTHS_EN = [
   'Jan',
   'Feb',
@@ -46,7 +37,7 @@ export function formatDateBE(instant: Date, lang: Lang): string {
   const d = bangkokDateOf(instant);
   const be = toBuddhistYear(d.year);
   return lang === 'th'
-    ? `${d.day} ${MONTHS_TH[d.month - 1]} ${be}`
+    ? `${d.day} ${THAI_MONTH_ABBREVIATIONS[d.month - 1]} ${be}`
     : `${d.day} ${MONTHS_EN[d.month - 1]} ${be} BE`;
 }
 
@@ -61,7 +52,7 @@ export function formatDateTimeBE(instant: Date, lang: Lang): string {
 /** "เม.ย. 2564" / "Apr 2564" for a month key "2021-04". */
 export function formatMonthBE(monthKey: string, lang: Lang): string {
   const [y, m] = monthKey.split('-').map(Number) as [number, number];
-  return `${(lang === 'th' ? MONTHS_TH : MONTHS_EN)[m - 1]} ${toBuddhistYear(y)}`;
+  return `${(lang === 'th' ? THAI_MONTH_ABBREVIATIONS : MONTHS_EN)[m - 1]} ${toBuddhistYear(y)}`;
 }
 
 /** "4 min" / "4 นาที": a duration in the largest sensible unit. */

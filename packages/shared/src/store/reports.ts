@@ -22,7 +22,7 @@ import {
   type MonthlyEntrySettings,
   storiesOfMonth,
 } from '../report/index';
-import { monthKeyBounds, parseMonthKey, periodOfMonthKey } from '../thaiCalendar';
+import { monthKeyBounds, monthKeyOf, parseMonthKey, periodOfMonthKey } from '../thaiCalendar';
 import {
   type KpiSettingsDoc,
   kpiFiguresId,
@@ -82,17 +82,10 @@ export function monthEndOf(monthKey: string): Date {
 
 /** The month key whose month end is the latest at or before `now`. */
 export function lastClosedMonth(now: Date): string {
-  const { monthKey } = periodOfMonthKeyAt(now);
+  const monthKey = monthKeyOf(now);
   if (monthEndOf(monthKey).getTime() <= now.getTime()) return monthKey;
   const { year, month } = parseMonthKey(monthKey);
   return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
-}
-
-function periodOfMonthKeyAt(now: Date): { monthKey: string } {
-  // The Bangkok calendar month `now` falls in.
-  const local = new Date(now.getTime() + 7 * 3_600_000);
-  const key = `${local.getUTCFullYear()}-${String(local.getUTCMonth() + 1).padStart(2, '0')}`;
-  return { monthKey: key };
 }
 
 /** `YYYY-MM-DD` of the month's last day (the report date of a month-end draft). */

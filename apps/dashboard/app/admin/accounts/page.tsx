@@ -1,9 +1,9 @@
 import { PLATFORMS } from '@reachline/shared';
+import { StoreErrorBox } from '../../../components/StoreErrorBox';
 import { AdminForm } from '../../../components/admin/AdminForm';
 import { AdminNav } from '../../../components/admin/AdminNav';
 import { TokenState } from '../../../components/admin/TokenState';
 import { requireRole } from '../../../lib/auth/guard';
-import { StoreUnavailableError } from '../../../lib/db';
 import { formatDateTimeBE } from '../../../lib/i18n/format';
 import { getI18n } from '../../../lib/i18n/server';
 import { type AdminAccountRow, listAdminAccounts } from '../../../lib/queries/adminAccounts';
@@ -18,12 +18,7 @@ export default async function AdminAccountsPage() {
   try {
     accounts = await listAdminAccounts();
   } catch (err) {
-    return (
-      <section className="error-box" role="alert">
-        <h1>{t('storeUnavailableTitle')}</h1>
-        <p>{err instanceof StoreUnavailableError ? err.message : t('storeUnavailable')}</p>
-      </section>
-    );
+    return <StoreErrorBox error={err} t={t} />;
   }
   const when = (d: Date | null) => (d ? formatDateTimeBE(d, lang) : t('adminNever'));
   return (

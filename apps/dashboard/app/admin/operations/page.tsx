@@ -1,9 +1,9 @@
 import { AdminForm } from '../../../components/admin/AdminForm';
+import { StoreErrorBox } from '../../../components/StoreErrorBox';
 import { AdminNav } from '../../../components/admin/AdminNav';
 import { TokenState } from '../../../components/admin/TokenState';
 import { COUNTED_STATES } from '../../../lib/admin/queues';
 import { requireRole } from '../../../lib/auth/guard';
-import { StoreUnavailableError } from '../../../lib/db';
 import type { MessageKey } from '../../../lib/i18n/catalog';
 import { formatDateTimeBE, formatDuration, formatNumber } from '../../../lib/i18n/format';
 import { getI18n } from '../../../lib/i18n/server';
@@ -37,12 +37,7 @@ export default async function AdminOperationsPage({
   try {
     [view, accounts] = await Promise.all([getOperationsView(), listAdminAccounts()]);
   } catch (err) {
-    return (
-      <section className="error-box" role="alert">
-        <h1>{t('storeUnavailableTitle')}</h1>
-        <p>{err instanceof StoreUnavailableError ? err.message : t('storeUnavailable')}</p>
-      </section>
-    );
+    return <StoreErrorBox error={err} t={t} />;
   }
   const n = (v: number) => formatNumber(v, lang);
   const accountName = new Map(accounts.map((a) => [a.id, `${a.platform} · ${a.displayName}`]));

@@ -1,7 +1,7 @@
 import { AdminForm } from '../../../components/admin/AdminForm';
+import { StoreErrorBox } from '../../../components/StoreErrorBox';
 import { AdminNav } from '../../../components/admin/AdminNav';
 import { requireRole } from '../../../lib/auth/guard';
-import { StoreUnavailableError } from '../../../lib/db';
 import { getI18n } from '../../../lib/i18n/server';
 import { type AdminProjectRow, listAdminProjects } from '../../../lib/queries/adminProjects';
 import { addProject } from './actions';
@@ -15,12 +15,7 @@ export default async function AdminProjectsPage() {
   try {
     projects = await listAdminProjects();
   } catch (err) {
-    return (
-      <section className="error-box" role="alert">
-        <h1>{t('storeUnavailableTitle')}</h1>
-        <p>{err instanceof StoreUnavailableError ? err.message : t('storeUnavailable')}</p>
-      </section>
-    );
+    return <StoreErrorBox error={err} t={t} />;
   }
   return (
     <>

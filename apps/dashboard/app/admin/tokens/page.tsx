@@ -1,7 +1,7 @@
 import { AdminForm } from '../../../components/admin/AdminForm';
+import { StoreErrorBox } from '../../../components/StoreErrorBox';
 import { AdminNav } from '../../../components/admin/AdminNav';
 import { requireRole } from '../../../lib/auth/guard';
-import { StoreUnavailableError } from '../../../lib/db';
 import { formatDateTimeBE } from '../../../lib/i18n/format';
 import { getI18n } from '../../../lib/i18n/server';
 import { type AdminApiTokenRow, listAdminApiTokens } from '../../../lib/queries/adminTokens';
@@ -16,12 +16,7 @@ export default async function AdminTokensPage() {
   try {
     tokens = await listAdminApiTokens();
   } catch (err) {
-    return (
-      <section className="error-box" role="alert">
-        <h1>{t('storeUnavailableTitle')}</h1>
-        <p>{err instanceof StoreUnavailableError ? err.message : t('storeUnavailable')}</p>
-      </section>
-    );
+    return <StoreErrorBox error={err} t={t} />;
   }
   const when = (d: Date | null) => (d ? formatDateTimeBE(d, lang) : t('adminNever'));
   return (

@@ -1,9 +1,9 @@
 import { AdminForm } from '../../../components/admin/AdminForm';
+import { StoreErrorBox } from '../../../components/StoreErrorBox';
 import { AdminNav } from '../../../components/admin/AdminNav';
 import { ADMIN_ROLES } from '../../../lib/admin/validation';
 import { requireRole } from '../../../lib/auth/guard';
 import { PASSWORD_MIN_LENGTH } from '../../../lib/auth/password';
-import { StoreUnavailableError } from '../../../lib/db';
 import type { Translate } from '../../../lib/i18n/catalog';
 import { formatDateTimeBE } from '../../../lib/i18n/format';
 import { getI18n } from '../../../lib/i18n/server';
@@ -30,12 +30,7 @@ export default async function AdminUsersPage() {
   try {
     users = await listAdminUsers();
   } catch (err) {
-    return (
-      <section className="error-box" role="alert">
-        <h1>{t('storeUnavailableTitle')}</h1>
-        <p>{err instanceof StoreUnavailableError ? err.message : t('storeUnavailable')}</p>
-      </section>
-    );
+    return <StoreErrorBox error={err} t={t} />;
   }
   const working = t('adminWorking');
   return (

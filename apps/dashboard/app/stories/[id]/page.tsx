@@ -1,10 +1,10 @@
 import { reachMetricOf, type Platform } from '@reachline/shared';
+import { StoreErrorBox } from '../../../components/StoreErrorBox';
 import { LivePage } from '../../../components/live/LivePage';
 import { notFound } from 'next/navigation';
 import { CountForm, ManualReachForm, MoveForm } from '../../../components/story/EditForms';
 import { ReachChart, type ReachChartSeries } from '../../../components/story/ReachChart';
 import { hasRole, requireRole } from '../../../lib/auth/guard';
-import { StoreUnavailableError } from '../../../lib/db';
 import type { MessageKey } from '../../../lib/i18n/catalog';
 import { formatDateBE, formatDateTimeBE, formatNumber } from '../../../lib/i18n/format';
 import { getI18n } from '../../../lib/i18n/server';
@@ -35,12 +35,7 @@ export default async function StoryPage({
   try {
     story = await getStoryPage(id);
   } catch (err) {
-    return (
-      <section className="error-box" role="alert">
-        <h1>{t('storeUnavailableTitle')}</h1>
-        <p>{err instanceof StoreUnavailableError ? err.message : t('storeUnavailable')}</p>
-      </section>
-    );
+    return <StoreErrorBox error={err} t={t} />;
   }
   if (!story) notFound();
 

@@ -1,10 +1,10 @@
 import { fiscalYearOf, PLATFORMS } from '@reachline/shared';
+import { StoreErrorBox } from '../../../../components/StoreErrorBox';
 import { notFound } from 'next/navigation';
 import { AdminForm } from '../../../../components/admin/AdminForm';
 import { AdminNav } from '../../../../components/admin/AdminNav';
 import { parseFiscalYear } from '../../../../lib/admin/validation';
 import { requireRole } from '../../../../lib/auth/guard';
-import { StoreUnavailableError } from '../../../../lib/db';
 import { getI18n } from '../../../../lib/i18n/server';
 import {
   type AdminProjectRow,
@@ -53,12 +53,7 @@ export default async function AdminProjectYearPage({
     settings = await adminYearSettings(project.id, fiscalYear);
   } catch (err) {
     if (!(err instanceof Error) || (err as { digest?: string }).digest) throw err;
-    return (
-      <section className="error-box" role="alert">
-        <h1>{t('storeUnavailableTitle')}</h1>
-        <p>{err instanceof StoreUnavailableError ? err.message : t('storeUnavailable')}</p>
-      </section>
-    );
+    return <StoreErrorBox error={err} t={t} />;
   }
   const previous = project.years.filter((y) => y < fiscalYear).at(-1);
   const name = lang === 'en' && project.nameEn ? project.nameEn : project.name;

@@ -1,0 +1,15 @@
+import { StoreUnavailableError } from '../lib/db';
+import type { Translate } from '../lib/i18n/catalog';
+
+/**
+ * What a page shows when reading the store failed: the store's own sentence when it is a
+ * StoreUnavailableError (unreachable, misconfigured), else a generic "try again"; never a stack.
+ */
+export function StoreErrorBox({ error, t }: { error: unknown; t: Translate }) {
+  return (
+    <section className="error-box" role="alert">
+      <h1>{t('storeUnavailableTitle')}</h1>
+      <p>{error instanceof StoreUnavailableError ? error.message : t('storeUnavailable')}</p>
+    </section>
+  );
+}
