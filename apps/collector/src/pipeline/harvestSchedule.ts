@@ -9,6 +9,10 @@
  * claim the same post; a finished job puts the post back with its next due instant, and a post
  * whose job was lost is put back by the next tick once its lease has run out. The lease is on
  * wall time because the collector's clock may run a simulated day per minute.
+ *
+ * The lease is short (CLAIM_LEASE_MS) from the claim until the tick has enqueued the post's job,
+ * then long (HARVEST_LEASE_MS, covering the job's retries): a process killed between the two
+ * steps leaves its claimed posts out of the schedule for a minute, not a quarter of an hour.
  */
 import type { Redis } from 'ioredis';
 
@@ -50,6 +54,8 @@ function parse(m: string): ScheduledPost {
 
 /** How long a claimed post may stay in flight (wall time) before a tick hands it out again. */
 export const HARVEST_LEASE_MS = 15 * 60 * 1000;
+/** The lease between the claim and the enqueue of the post's job (see extend()). */
+export const CLAIM_LEASE_MS = 60 * 1000;
 
 export class HarvestSchedule {
   readonly key: string;
@@ -75,7 +81,10 @@ export class HarvestSchedule {
     await multi.exec();
   }
 
-  /** Claims up to `max` posts due at `now` (collector clock), leased for HARVEST_LEASE_MS. */
+  /**
+   * Claims up to `max` posts due at `now` (collector clock), leased for `leaseMs` (wall time);
+   * once their jobs are enqueued, extend() lengthens the lease to cover the jobs.
+   */
   async claim(now: Date, max: number, leaseMs = HARVEST_LEASE_MS): Promise<ScheduledPost[]> {
     const items = (await this.redis.eval(
       CLAIM,
@@ -87,6 +96,19 @@ export class HarvestSchedule {
       String(max),
     )) as string[];
     return items.map(parse);
+  }
+
+  /**
+   * Lengthens the lease of posts still in flight (ZADD XX: a post whose job already finished, and
+   * so left the in-flight set, is not put back).
+   */
+  async extend(posts: readonly ScheduledPost[], leaseMs = HARVEST_LEASE_MS): Promise<void> {
+    const until = this.wallNow() + leaseMs;
+    for (let i = 0; i < posts.length; i += 1000) {
+      const args: (string | number)[] = [];
+      for (const p of posts.slice(i, i + 1000)) args.push(until, member(p));
+      await this.redis.zadd(this.inFlightKey, 'XX', ...args);
+    }
   }
 
   /** Puts posts whose lease ran out (their job was lost) back as due at `now`. */

@@ -23,7 +23,7 @@ import type { CollectorContext } from './context';
 import { DiscoveryRefused, discoverAccount, type DiscoverySummary } from './discovery';
 import { harvestBatch, type HarvestJobData, type HarvestOutcome } from './harvestBatch';
 import { RetryLater, WaitUntil } from './jobErrors';
-import type { ScheduledPost } from './harvestSchedule';
+import { CLAIM_LEASE_MS, type ScheduledPost } from './harvestSchedule';
 
 export const HARVEST_QUEUE = 'harvest';
 export const DISCOVERY_QUEUE = 'discovery';
@@ -85,13 +85,20 @@ export class Pipeline {
           {
             ...base,
             concurrency: options.concurrency,
+            // A harvest job is idempotent (snapshot ids are deterministic), so a job whose
+            // process died with it in hand (stalled) is simply run again, even several times.
+            maxStalledCount: 10,
           },
         ),
         new Worker<DiscoveryJobData, DiscoverySummary>(
           DISCOVERY_QUEUE,
           (job, token) =>
             this.runJob(job, token, () => discoverAccount(this.ctx, job.data.accountId)),
-          { ...base, concurrency: Math.max(1, Math.min(options.concurrency, 4)) },
+          {
+            ...base,
+            concurrency: Math.max(1, Math.min(options.concurrency, 4)),
+            maxStalledCount: 10,
+          },
         ),
       );
       for (const w of this.workers) {
@@ -165,7 +172,9 @@ export class Pipeline {
   async tickHarvest(): Promise<HarvestTickResult> {
     const now = this.ctx.clock.now();
     const reaped = await this.ctx.schedule.reap(now);
-    const claimed = await this.ctx.schedule.claim(now, MAX_CLAIM_PER_TICK);
+    // A short lease until the jobs are enqueued (a crash in between costs a minute), then the
+    // jobs' lease.
+    const claimed = await this.ctx.schedule.claim(now, MAX_CLAIM_PER_TICK, CLAIM_LEASE_MS);
     const byAccount = new Map<string, ScheduledPost[]>();
     for (const p of claimed) {
       const list = byAccount.get(p.accountId);
@@ -199,6 +208,7 @@ export class Pipeline {
       }
     }
     if (jobs.length > 0) await this.harvestQueue.addBulk(jobs);
+    if (claimed.length > 0) await this.ctx.schedule.extend(claimed);
     return { claimed: claimed.length, jobs: jobs.length, reaped };
   }
 
