@@ -144,7 +144,7 @@ export class CollectorProcess {
       const timer = setTimeout(() => {
         reject(new Error(`${this.label} not ready within ${timeoutMs} ms: ${this.stderr}`));
       }, timeoutMs);
-      child.stdout!.on('data', (d: Buffer) => {
+      child.stdout.on('data', (d: Buffer) => {
         buffered += d.toString('utf8');
         let nl: number;
         while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -163,7 +163,7 @@ export class CollectorProcess {
           }
         }
       });
-      child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')));
+      child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString('utf8')));
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         reject(new Error(`${this.label} exited (${code ?? signal}) before ready: ${this.stderr}`));
