@@ -8,8 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Connection } from 'mongoose';
-import { isolatedDbUri } from '@reachline/dev-services';
+import mongoose, { type Connection } from 'mongoose';
+import { isolatedDbUri, sanitizeDbName } from '@reachline/dev-services';
 import { createModels } from '@reachline/shared/models';
 import type { ReachlineModels } from '@reachline/shared/models';
 import { HARVEST_QUEUE } from '../../apps/collector/src/pipeline/pipeline';
@@ -70,15 +70,21 @@ export async function facebookWorld(db: TestDatabase, size: number): Promise<Wor
 }
 
 /**
- * Copies every collection of `from` into the empty database `name` (same indexes), so each
- * scenario starts from the same discovered world. Returns the copy's URI and connection.
+ * Copies every collection of the world's database into the empty database `name` (same
+ * indexes), on the same server or, with `serverUri` (a mongodb:// URI without a database), on
+ * another one, so each scenario starts from the same discovered world.
  */
 export async function cloneDatabase(
   db: TestDatabase,
   name: string,
+  serverUri?: string,
 ): Promise<{ uri: string; conn: Connection; models: ReachlineModels; drop(): Promise<void> }> {
   const source = db.connection.db!;
-  const conn = db.connection.useDb(name, { useCache: false });
+  name = sanitizeDbName(name);
+  const uri = isolatedDbUri(serverUri ?? db.mongoUri, name);
+  const conn = serverUri
+    ? await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise()
+    : db.connection.useDb(name, { useCache: false });
   const target = conn.db!;
   for (const info of await source.listCollections({}, { nameOnly: true }).toArray()) {
     const docs = await source.collection(info.name).find({}).toArray();
@@ -95,11 +101,12 @@ export async function cloneDatabase(
     }
   }
   return {
-    uri: isolatedDbUri(db.mongoUri, name),
+    uri,
     conn,
     models: createModels(conn),
     drop: async () => {
-      await target.dropDatabase();
+      await target.dropDatabase().catch(() => undefined);
+      if (serverUri) await conn.close();
     },
   };
 }

@@ -13,6 +13,7 @@ import { restoreScheduleFromStore } from './pipeline/harvestSchedule';
 import { HARVEST_QUEUE, DISCOVERY_QUEUE } from './pipeline/pipeline';
 import { createRuntime, type Runtime } from './pipeline/runtime';
 import { startOpsServer, type HealthState } from './ops/server';
+import { StoreWatch } from './pipeline/storeWatch';
 
 export { HARVEST_QUEUE, DISCOVERY_QUEUE };
 
@@ -50,13 +51,20 @@ export async function startCollector(
     for (const o of opened.reverse()) await o.close();
   };
   try {
+    // While Redis is unreachable the ticks skip (the outage is logged once, not once a tick).
+    let redisDown = false;
     const redis = await connectRedis(config.REDIS_URL, 5_000, {
-      down: (reason) =>
+      down: (reason) => {
+        redisDown = true;
         log.error('Redis unreachable: the collector waits and reconnects by itself', {
           redis: hostOf(config.REDIS_URL),
           reason,
-        }),
-      up: () => log.info('Redis reachable again', { redis: hostOf(config.REDIS_URL) }),
+        });
+      },
+      up: () => {
+        redisDown = false;
+        log.info('Redis reachable again', { redis: hostOf(config.REDIS_URL) });
+      },
     });
     opened.push({ close: () => redis.disconnect() });
     const models = createModels(store);
@@ -76,6 +84,25 @@ export async function startCollector(
     });
     opened.push({ close: () => runtime.close() });
     const { ctx, pipeline } = runtime;
+
+    // A store outage once running: logged once, work paused, ticks skipped; and the recovery.
+    const storeWatch = new StoreWatch(store, {
+      down: (reason) => {
+        log.error('store unreachable: harvesting paused until it answers again', {
+          mongo: hostOf(config.MONGODB_URI),
+          reason,
+        });
+        void pipeline.setWorkPaused(true);
+      },
+      up: (downForMs) => {
+        log.info('store reachable again: harvesting resumed', {
+          mongo: hostOf(config.MONGODB_URI),
+          downForSeconds: Math.round(downForMs / 1000),
+        });
+        void pipeline.setWorkPaused(false);
+      },
+    });
+    opened.push({ close: () => storeWatch.stop() });
 
     const restored = await restoreScheduleFromStore(
       redis,
@@ -101,6 +128,7 @@ export async function startCollector(
     const harvestTask = cron.schedule(
       config.HARVEST_TICK_CRON,
       async () => {
+        if (storeWatch.down || redisDown) return;
         try {
           const r = await pipeline.tickHarvest();
           health.lastTickAt = Date.now();
@@ -115,6 +143,7 @@ export async function startCollector(
     const discoveryTask = cron.schedule(
       config.DISCOVERY_CRON,
       async () => {
+        if (storeWatch.down || redisDown) return;
         try {
           const accounts = await pipeline.tickDiscovery();
           log.info('discovery tick', { accounts });

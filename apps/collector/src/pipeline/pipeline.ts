@@ -24,6 +24,10 @@ import { DiscoveryRefused, discoverAccount, type DiscoverySummary } from './disc
 import { harvestBatch, type HarvestJobData, type HarvestOutcome } from './harvestBatch';
 import { RetryLater, WaitUntil } from './jobErrors';
 import { CLAIM_LEASE_MS, type ScheduledPost } from './harvestSchedule';
+import { isStoreUnavailable } from './storeWatch';
+
+/** A job that met an unreachable store runs again this long after (no retry used up). */
+export const STORE_RETRY_MS = 5_000;
 
 export const HARVEST_QUEUE = 'harvest';
 export const DISCOVERY_QUEUE = 'discovery';
@@ -143,6 +147,12 @@ export class Pipeline {
         await job.moveToDelayed(err.untilMs, token);
         throw new DelayedError(err.message);
       }
+      if (isStoreUnavailable(err)) {
+        // The store is down (logged once by StoreWatch): not the job's fault, so it comes back
+        // later without using up an attempt, and without a log line per job.
+        await job.moveToDelayed(Date.now() + STORE_RETRY_MS, token);
+        throw new DelayedError(`the store is unreachable: ${(err as Error).message}`);
+      }
       if (err instanceof RetryLater) throw err; // BullMQ retries with backoff
       if (err instanceof DiscoveryRefused || (err as Error).name === 'TokenCryptoError')
         throw new UnrecoverableError((err as Error).message);
@@ -210,6 +220,32 @@ export class Pipeline {
     if (jobs.length > 0) await this.harvestQueue.addBulk(jobs);
     if (claimed.length > 0) await this.ctx.schedule.extend(claimed);
     return { claimed: claimed.length, jobs: jobs.length, reaped };
+  }
+
+  private workPaused: Promise<void> = Promise.resolve();
+  private wantPaused = false;
+
+  /**
+   * Stops (true) or restarts (false) taking new jobs, e.g. while the store is unreachable; the
+   * jobs in hand go on. Calls are applied in order, the last one winning, so a quick outage and
+   * recovery cannot leave the workers paused.
+   */
+  setWorkPaused(paused: boolean): Promise<void> {
+    this.wantPaused = paused;
+    this.workPaused = this.workPaused
+      .then(async () => {
+        const want = this.wantPaused;
+        for (const w of this.workers) {
+          if (want && !w.isPaused()) await w.pause(true);
+          else if (!want && w.isPaused()) await w.resume();
+        }
+      })
+      .catch((err: unknown) =>
+        this.ctx.log.error('could not pause or resume the workers', {
+          error: (err as Error).message,
+        }),
+      );
+    return this.workPaused;
   }
 
   /** Work still queued or running (delayed included). */
