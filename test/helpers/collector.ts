@@ -45,6 +45,8 @@ export async function startTestCollector(
     start: Date;
     concurrency?: number;
     prefix?: string;
+    /** The connectors' HTTP timeout (default: the collector's own, 15 s). */
+    requestTimeoutMs?: number;
     /** Default: errors only (TEST_COLLECTOR_LOG=warn shows warnings). */
     log?: Logger;
   },
@@ -82,6 +84,7 @@ export async function startTestCollector(
         service: 'collector-test',
       }),
     concurrency: opts.concurrency ?? 4,
+    ...(opts.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: opts.requestTimeoutMs }),
   });
   const discover = async () => {
     await runtime.pipeline.tickDiscovery();

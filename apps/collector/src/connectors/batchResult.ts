@@ -83,11 +83,19 @@ export const emptyResult = (): ReachBatchResult => ({
 /** Failures after which later calls of the same run would fail too. */
 const STOPPING: ReadonlySet<FailureClass> = new Set([...ACCOUNT_LEVEL, 'retry']);
 
+/** Times a post whose call failed the `retry` way is asked again before it stops the run. */
+export const IN_PLACE_RETRIES = 2;
+/** The pause before the first of those, doubled for the next, with ±50 % jitter. */
+const IN_PLACE_PAUSE_MS = 250;
+
 /**
  * One call per post, a few at a time (Instagram insights, LINE message events). A failure that
  * will hit every later call as well (token, permission, throttle, 5xx, timeout) stops the run:
- * posts not yet asked for get the same failure instead of a call each. `readOne` counts its own
- * calls in `result.apiCalls` (a post may cost more than one).
+ * posts not yet asked for get the same failure instead of a call each. A `retry` failure (5xx,
+ * timeout, cut-off body) is first asked again in place, up to IN_PLACE_RETRIES times after a short
+ * pause, so that one sporadic error does not send the rest of the batch to a later tick; only a
+ * post that keeps failing stops the run. `readOne` counts its own calls in `result.apiCalls` (a
+ * post may cost more than one).
  */
 export async function readEach(
   externalIds: readonly string[],
@@ -97,6 +105,22 @@ export async function readEach(
   const result = emptyResult();
   let stop: PlatformError | undefined;
   let next = 0;
+  const readRetrying = async (externalId: string): Promise<ReachReading> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await readOne(externalId, result);
+      } catch (err) {
+        const again =
+          err instanceof PlatformError &&
+          err.failureClass === 'retry' &&
+          attempt < IN_PLACE_RETRIES &&
+          stop === undefined;
+        if (!again) throw err;
+        const pause = IN_PLACE_PAUSE_MS * 2 ** attempt * (0.5 + Math.random());
+        await new Promise((r) => setTimeout(r, pause));
+      }
+    }
+  };
   const worker = async (): Promise<void> => {
     while (next < externalIds.length) {
       const externalId = externalIds[next++] as string;
@@ -105,7 +129,7 @@ export async function readEach(
         continue;
       }
       try {
-        result.readings.push(await readOne(externalId, result));
+        result.readings.push(await readRetrying(externalId));
       } catch (err) {
         if (!(err instanceof PlatformError)) throw err;
         result.failures.push({ externalId, error: err });
