@@ -89,7 +89,7 @@ beforeAll(async () => {
   await collector.close();
   // A collection no model knows, with the BSON types a JSON copy would lose, and an empty one.
   const db = source.connection.db!;
-  await db.collection<{ _id: unknown }>('custom_notes').insertMany([
+  await db.collection<{ _id: unknown; [field: string]: unknown }>('custom_notes').insertMany([
     {
       _id: new ObjectId(),
       long: Long.fromString('9007199254740993'),
