@@ -67,7 +67,7 @@ export interface BackupIndexSpec {
 
 export interface BackupCollection {
   name: string;
-  /** Documents when the backup started (the trailer has the counts written). */
+  /** Documents when the backup started, estimated (the trailer has the counts written). */
   count: number;
   indexes: BackupIndexSpec[];
 }
@@ -153,7 +153,8 @@ export async function backupStore(
   for (const name of await collectionNames(db)) {
     const coll = db.collection(name);
     const indexes = (await coll.listIndexes().toArray()).map(indexSpecOf);
-    collections.push({ name, count: await coll.countDocuments({}), indexes });
+    // The estimate: on MongoDB from metadata; on FerretDB still a pass, but half a countDocuments.
+    collections.push({ name, count: await coll.estimatedDocumentCount(), indexes });
   }
   const header: BackupHeader = {
     format: BACKUP_FORMAT,
