@@ -221,6 +221,20 @@ describe('a damaged backup file', () => {
     );
   });
 
+  it('refuses a missing file, a file that is not gzip and an empty one', async () => {
+    const missing = join(dir, 'missing.gz');
+    await refused(missing, /^cannot read .*missing\.gz: no such file\.$/);
+    await refused(
+      write('plain.ndjson', Buffer.from(`${lines.join('\n')}\n`)),
+      /plain\.ndjson is not a Reachline backup: it is not gzip data \(/,
+    );
+    await refused(write('empty.gz', []), /^line 1: /);
+    await refused(
+      write('header-only.gz', [lines[0]!]),
+      /^line 2: the file ends without its trailer/,
+    );
+  });
+
   it('refuses a file that stops at a line end, before its trailer', async () => {
     const kept = lines.slice(0, lines.length - 10);
     await refused(

@@ -130,6 +130,7 @@ const COLLECTION_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,119}$/;
 async function collectionNames(db: Db): Promise<string[]> {
   const list = await db.listCollections({}, { nameOnly: true }).toArray();
   return list
+    .filter((c) => c.type !== 'view') // a view is a query, not data
     .map((c) => c.name)
     .filter((n) => !n.startsWith('system.'))
     .sort();
@@ -229,7 +230,11 @@ export async function backupStore(
 
 /** The lines of a gzip file, each with its 1-based number; gzip errors become one sentence. */
 async function* linesOf(file: string): AsyncGenerator<{ n: number; text: string }> {
-  const stream = createReadStream(file).pipe(createGunzip());
+  const input = createReadStream(file);
+  const stream = createGunzip();
+  // pipe() does not forward the source's errors (a missing file would leave the loop waiting).
+  input.on('error', (err) => stream.destroy(err));
+  input.pipe(stream);
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let n = 0;
@@ -258,6 +263,7 @@ async function* linesOf(file: string): AsyncGenerator<{ n: number; text: string 
       );
     throw err;
   } finally {
+    input.destroy();
     stream.destroy();
   }
   rest += decoder.end();
