@@ -19,7 +19,7 @@ import {
   restoreStore,
   RestoreRefusedError,
 } from '@reachline/shared/store';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +145,41 @@ describe('backup and restore of FY2564', () => {
     // The store itself is untouched by the backup.
     expect(await contentsOf(source.connection)).toEqual(before);
   }, 180_000);
+
+  it('waits for a running collector job to finish before it reads', async () => {
+    const redis = new Redis(source.redisUrl, { maxRetriesPerRequest: null });
+    const discovery = new Queue(DISCOVERY_QUEUE, { connection: redis, prefix: source.prefix });
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const worker = new Worker(
+      DISCOVERY_QUEUE,
+      async () => {
+        started();
+        await new Promise((r) => setTimeout(r, 6_000));
+      },
+      { connection: redis.duplicate(), prefix: source.prefix },
+    );
+    try {
+      const job = await discovery.add('slow', { accountId: 'none' });
+      await running;
+      const second = join(dir, 'during-a-job.ndjson.gz');
+      const run = await cli(['backup', '--out', second], {
+        MONGODB_URI: source.mongoUri,
+        REDIS_URL: source.redisUrl,
+        QUEUE_PREFIX: source.prefix,
+      });
+      expect(run.code).toBe(0);
+      const finishedOn = (await discovery.getJob(job.id!))?.finishedOn;
+      expect(finishedOn).toBeTypeOf('number');
+      const { header } = await checkBackupFile(second);
+      expect(Date.parse(header.createdAt)).toBeGreaterThanOrEqual(finishedOn!);
+      expect(await discovery.isPaused()).toBe(false);
+    } finally {
+      await worker.close();
+      await discovery.close();
+      redis.disconnect();
+    }
+  }, 120_000);
 
   it('restores with the CLI into an empty database: every collection, document and index equal', async () => {
     const run = await cli(['restore', '--in', file], { MONGODB_URI: target.mongoUri });
