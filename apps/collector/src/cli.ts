@@ -8,10 +8,13 @@
  *   accounts add|list|remove                connected accounts (a token is sealed, never shown)
  *   report --month YYYY-MM [--project S] [--page [--as-of D]] [--format txt|docx --out FILE]
  *                                           the month's entry (or the whole project page)
+ *   backup --out FILE                       a compressed copy of the whole store (queues paused)
+ *   restore --in FILE                       a backup back into an empty store (docs/BACKUP.md)
  *
- * Bad flags get one usage line and exit 2; start-up problems one sentence and exit 1.
+ * Bad flags get one usage line and exit 2, and so do a bad backup file and a restore into a
+ * store that is not empty; start-up problems one sentence and exit 1.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { PLATFORMS, periodOfMonthKey, type Platform } from '@reachline/shared';
@@ -25,7 +28,18 @@ import {
   type ReachlineModels,
   reportObjectId,
 } from '@reachline/shared/models';
-import { buildProjectPage, reportDocx, reportText } from '@reachline/shared/store';
+import {
+  backupStore,
+  BackupFileError,
+  buildProjectPage,
+  reportDocx,
+  reportText,
+  restoreStore,
+  RestoreRefusedError,
+  type BackupProgress,
+  type BackupWriters,
+} from '@reachline/shared/store';
+import { Queue } from 'bullmq';
 import { SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Types } from 'mongoose';
@@ -34,6 +48,7 @@ import { systemClock } from './clock';
 import { StartupError, connectRedis, connectStore } from './connect';
 import { createLogger } from './log';
 import { postsHarvested } from './ops/metrics';
+import { DISCOVERY_QUEUE, HARVEST_QUEUE } from './pipeline/pipeline';
 import { createRuntime, type Runtime } from './pipeline/runtime';
 
 export class UsageError extends Error {
@@ -230,6 +245,148 @@ async function harvestedSoFar(): Promise<number> {
   return m.values.reduce((sum, v) => sum + v.value, 0);
 }
 
+/** How long a backup waits for running collector jobs to finish after pausing the queues. */
+const QUIET_WAIT_MS = 5 * 60_000;
+
+/**
+ * Runs `fn` with the collector's discovery and harvest queues paused (BullMQ's global pause,
+ * under QUEUE_PREFIX) and no job running, then resumes the queues that were not paused before,
+ * even when `fn` fails. Without REDIS_URL nothing can be paused, and the note says so.
+ */
+async function withCollectorPaused<T>(
+  redisUrl: string | undefined,
+  prefix: string,
+  fn: (writers: BackupWriters) => Promise<T>,
+): Promise<T> {
+  if (!redisUrl)
+    return fn({
+      paused: false,
+      note: "REDIS_URL was not set, so the collector's queues were not paused while the store was read.",
+    });
+  const redis = await connectRedis(redisUrl);
+  const queues = [HARVEST_QUEUE, DISCOVERY_QUEUE].map(
+    (name) => new Queue(name, { connection: redis, prefix }),
+  );
+  const pausedBefore = await Promise.all(queues.map((q) => q.isPaused()));
+  try {
+    await Promise.all(queues.map((q) => q.pause()));
+    const deadline = Date.now() + QUIET_WAIT_MS;
+    for (;;) {
+      const running = (await Promise.all(queues.map((q) => q.getActiveCount()))).reduce(
+        (a, b) => a + b,
+        0,
+      );
+      if (running === 0) break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `${running} collector job(s) still running ${QUIET_WAIT_MS / 60_000} minutes after pausing the queues: try the backup again later.`,
+        );
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    return await fn({
+      paused: true,
+      note: `the collector's discovery and harvest queues (prefix ${prefix}) were paused and idle while the store was read; the dashboard was not paused.`,
+    });
+  } finally {
+    for (const [i, q] of queues.entries()) {
+      if (!pausedBefore[i]) await q.resume().catch(() => undefined);
+      await q.close().catch(() => undefined);
+    }
+    redis.disconnect();
+  }
+}
+
+const PHASES: Record<BackupProgress['phase'], string> = {
+  read: 'reading ',
+  check: 'checking',
+  write: 'writing ',
+};
+
+/** A progress bar on a terminal's standard error (cli-progress draws nothing elsewhere). */
+function progressBar(): { update: (p: BackupProgress) => void; stop: () => void } {
+  const bar = new SingleBar({
+    format: '{phase} [{bar}] {value}/{total} documents',
+    stream: process.stderr,
+    hideCursor: true,
+  });
+  let phase: BackupProgress['phase'] | undefined;
+  return {
+    update: (p) => {
+      if (p.phase !== phase) {
+        if (phase) bar.stop();
+        phase = p.phase;
+        bar.start(p.total, p.done, { phase: PHASES[p.phase] });
+      } else {
+        bar.setTotal(p.total);
+        bar.update(p.done);
+      }
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+function collectorVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return `reachline-collector ${pkg.version ?? 'unknown'}`;
+}
+
+async function backup(file: string, out: Out): Promise<void> {
+  if (existsSync(file))
+    throw new UsageError(`${file} already exists: choose a new file name or remove it first.`);
+  if (existsSync(`${file}.partial`))
+    throw new UsageError(
+      `${file}.partial exists: another backup is writing it or one was cut off; remove it first.`,
+    );
+  const config = loadConfig(process.env, { require: ['MONGODB_URI'] });
+  const store = await connectStore(config.MONGODB_URI);
+  const bar = progressBar();
+  try {
+    const summary = await withCollectorPaused(config.REDIS_URL, config.QUEUE_PREFIX, (writers) =>
+      backupStore(store, file, { app: collectorVersion(), writers, onProgress: bar.update }),
+    );
+    bar.stop();
+    const { counts } = summary.trailer;
+    const documents = Object.values(counts).reduce((a, b) => a + b, 0);
+    const mb = (statSync(file).size / 1e6).toFixed(1);
+    out(
+      `backup written to ${file}: ${documents} document(s) in ${Object.keys(counts).length} collection(s), ${mb} MB; ${summary.header.writers.note}`,
+    );
+  } catch (err) {
+    bar.stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR')
+      throw new UsageError(
+        `cannot write ${file} (${code}): check the folder exists and is writable.`,
+      );
+    throw err;
+  } finally {
+    await store.close();
+  }
+}
+
+async function restore(file: string, out: Out): Promise<void> {
+  if (!existsSync(file)) throw new UsageError(`cannot read ${file}: no such file.`);
+  const config = loadConfig(process.env, { require: ['MONGODB_URI'] });
+  const store = await connectStore(config.MONGODB_URI);
+  const bar = progressBar();
+  try {
+    const r = await restoreStore(store, file, { onProgress: bar.update });
+    bar.stop();
+    out(
+      `restored ${r.documents} document(s) in ${Object.keys(r.counts).length} collection(s) and ${r.indexes} index(es) from the backup of ${r.header.database} taken ${r.header.createdAt}; the collector rebuilds its harvest schedule from the store when it starts.`,
+    );
+  } catch (err) {
+    bar.stop();
+    if (err instanceof BackupFileError || err instanceof RestoreRefusedError)
+      throw new UsageError(`${err.message.replace(/\.$/, '')}; nothing was written.`);
+    throw err;
+  } finally {
+    await store.close();
+  }
+}
+
 async function status(rt: Runtime, models: ReachlineModels, out: Out): Promise<void> {
   const { pipeline, ctx } = rt;
   out('queues');
@@ -346,6 +503,24 @@ export function buildProgram(out: Out): Command {
         }
       },
     );
+
+  program
+    .command('backup')
+    .description(
+      "write a compressed copy of the whole store to a new file, the collector's queues paused",
+    )
+    .requiredOption('--out <file>', 'the file to write, e.g. reachline-2026-11-27.ndjson.gz')
+    .action(async (opts: { out: string }) => {
+      await backup(opts.out, out);
+    });
+
+  program
+    .command('restore')
+    .description('restore a backup file into an empty store (checks the whole file first)')
+    .requiredOption('--in <file>', 'the backup file')
+    .action(async (opts: { in: string }) => {
+      await restore(opts.in, out);
+    });
 
   const accounts = program.command('accounts').description('connected platform accounts');
   accounts

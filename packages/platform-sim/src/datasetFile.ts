@@ -271,6 +271,106 @@ export function datasetFromJson(raw: unknown, file: string, seed: number): Datas
   return d;
 }
 
+class JsonStop extends Error {
+  constructor(readonly at: number) {
+    super(`JSON stops at ${at}`);
+  }
+}
+
+/**
+ * Where JSON.parse gave up: V8 names a position for some errors only ("Unexpected token" quotes
+ * a snippet instead), so a small scanner finds the offset of the first character that cannot
+ * continue a JSON text. Only called on text JSON.parse has refused.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i += 1;
+  };
+  const fail = (): never => {
+    throw new JsonStop(i);
+  };
+  const literal = (word: string) => {
+    for (const ch of word) {
+      if (text[i] !== ch) fail();
+      i += 1;
+    }
+  };
+  const string = () => {
+    i += 1; // the opening quote
+    for (;;) {
+      const ch = text[i];
+      if (ch === undefined || ch < ' ') fail();
+      if (ch === '"') return void (i += 1);
+      if (ch === '\\') {
+        i += 1;
+        const e = text[i];
+        if (e === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 5;
+        } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 1;
+        else fail();
+      } else i += 1;
+    }
+  };
+  const value = (): void => {
+    ws();
+    const ch = text[i];
+    if (ch === '{') {
+      i += 1;
+      ws();
+      if (text[i] === '}') return void (i += 1);
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i += 1;
+        value();
+        ws();
+        if (text[i] === ',') i += 1;
+        else if (text[i] === '}') return void (i += 1);
+        else fail();
+      }
+    }
+    if (ch === '[') {
+      i += 1;
+      ws();
+      if (text[i] === ']') return void (i += 1);
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i += 1;
+        else if (text[i] === ']') return void (i += 1);
+        else fail();
+      }
+    }
+    if (ch === '"') return string();
+    if (ch === 't') return literal('true');
+    if (ch === 'f') return literal('false');
+    if (ch === 'n') return literal('null');
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!m || m[0] === '') fail();
+    i += m![0].length;
+  };
+  try {
+    value();
+    ws();
+    return i;
+  } catch (err) {
+    if (err instanceof JsonStop) return err.at;
+    throw err;
+  }
+}
+
+/** `line L, column C` (1-based) of an offset in `text`. */
+function lineColumnOf(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
 /** Read, parse and validate a data set file; throws `DatasetFileError` with one sentence. */
 export function loadDatasetFile(file: string, seed: number): Dataset {
   let text: string;
@@ -286,7 +386,9 @@ export function loadDatasetFile(file: string, seed: number): Dataset {
     raw = JSON.parse(text);
   } catch (err) {
     const why = (err as Error).message.split('\n')[0]?.replace(/\.$/, '') ?? 'bad JSON';
-    throw new DatasetFileError(`Dataset file ${file} is not valid JSON (${why}).`);
+    throw new DatasetFileError(
+      `Dataset file ${file} is not valid JSON at ${lineColumnOf(text, jsonErrorOffset(text))} (${why}).`,
+    );
   }
   return datasetFromJson(raw, file, seed);
 }

@@ -195,6 +195,22 @@ describe('a bad data set file', () => {
     );
     expect(msg).toMatch(/not valid JSON/);
     expect(msg).toContain(f);
+    expect(msg).toMatch(/ at line 1, column 15 /);
+    // A syntax error inside a pretty-printed file: V8's own message names no place, this does.
+    const pretty = JSON.stringify(example, null, 2).split('\n');
+    const at = pretty.findIndex((l) => l.includes('"reach"'));
+    pretty[at] = pretty[at]!.replace(/\d+,$/, '4,210,');
+    const m3 = await startSimulator({
+      dataset: { file: write('comma.json', pretty.join('\n')) },
+    }).then(
+      () => '',
+      (e: unknown) => (e as Error).message,
+    );
+    const column = pretty[at].indexOf('4,210,') + 3;
+    expect(m3).toMatch(
+      new RegExp(`comma\\.json is not valid JSON at line ${at + 1}, column ${column} \\(`),
+    );
+    expect(m3).not.toContain('\n');
     const missing = join(dir, 'nope.json');
     const m2 = await startSimulator({ dataset: { file: missing } }).then(
       () => '',

@@ -14,3 +14,5 @@ export * from './storyEdits';
 export * from './yearSettings';
 // Platform accounts (token sealing)
 export * from './accounts';
+// Backup and restore of the whole store
+export * from './backup';
