@@ -47,7 +47,7 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // forbidden(): a 403 page for a signed-in user without the role (lib/auth/guard.ts).
   experimental: { authInterrupts: true },
-  headers: async () => [{ source: '/:path*', headers: SECURITY_HEADERS }],
+  headers: () => Promise.resolve([{ source: '/:path*', headers: SECURITY_HEADERS }]),
 };
 
 export default nextConfig;

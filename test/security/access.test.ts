@@ -136,7 +136,7 @@ describe('without a session', { timeout: 120_000 }, () => {
     for (const path of routes()) {
       const res = await get(path);
       expect(res.status, path).toBe(401);
-      expect(JSON.parse(res.text).error, path).toMatch(/^Sign in first/);
+      expect((JSON.parse(res.text) as { error: string }).error, path).toMatch(/^Sign in first/);
     }
     // Only these answer without a session.
     expect((await get('/login')).status).toBe(200);
@@ -206,7 +206,7 @@ describe('roles', { timeout: 180_000 }, () => {
       await create.locator('input[name="displayName"]').fill('Someone');
       await create
         .locator('input[name="password"]')
-        .evaluate((el) => el.removeAttribute('minlength'));
+        .evaluate("(el) => el.removeAttribute('minlength')");
       await create.locator('input[name="password"]').fill('short');
       await create.getByRole('button').last().click();
       await adminPage.getByTestId('user-create-answer').waitFor();
@@ -229,9 +229,9 @@ describe('roles', { timeout: 180_000 }, () => {
           fx.models.Story.findById(fx.plainStoryId).lean(),
         ]),
       );
-    const before = await snapshot();
     const viewerCookie = await signInCookie(browser, dashboard.url, VIEWER);
     const editorCookie = await signInCookie(browser, dashboard.url, EDITOR);
+    const before = await snapshot();
     for (const [label, action] of captured) {
       const res = await replay(action, viewerCookie);
       expect(res.status, label).toBe(403);

@@ -11,7 +11,7 @@ type Entries = Map<string, { at: number; value: Promise<unknown> }>;
 // and server actions separate copies of this module, so a module-level Map would let a route
 // handler keep a session that a server action (sign-out everywhere, disabling) just ended.
 const holder = globalThis as typeof globalThis & { __reachlineSmallCache?: Entries };
-const entries: Entries = (holder.__reachlineSmallCache ??= new Map());
+const entries: Entries = (holder.__reachlineSmallCache ??= new Map() as Entries);
 
 export function cachedFor<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
   const now = Date.now();
