@@ -206,7 +206,9 @@ describe('roles', { timeout: 180_000 }, () => {
       await create.locator('input[name="displayName"]').fill('Someone');
       await create
         .locator('input[name="password"]')
-        .evaluate("(el) => el.removeAttribute('minlength')");
+        .evaluate((el: unknown) =>
+          (el as { removeAttribute(name: string): void }).removeAttribute('minlength'),
+        );
       await create.locator('input[name="password"]').fill('short');
       await create.getByRole('button').last().click();
       await adminPage.getByTestId('user-create-answer').waitFor();
