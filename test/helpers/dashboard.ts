@@ -20,10 +20,14 @@ export const TEST_ADMIN = {
 
 /**
  * The dashboard's standalone server with throw-away production secrets, the test admin, and `env`
- * on top.
+ * on top; `onOutput` receives every line it writes, from start-up on (for log scans).
  */
-export function startTestDashboard(env: Record<string, string>): Promise<RunningDashboard> {
+export function startTestDashboard(
+  env: Record<string, string>,
+  opts: { onOutput?: (line: string) => void } = {},
+): Promise<RunningDashboard> {
   return startDashboard({
+    onOutput: opts.onOutput,
     env: {
       SESSION_SECRET: randomBytes(32).toString('hex'),
       TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),

@@ -6,7 +6,12 @@ import 'server-only';
  * is most of the store's work. A change made through this process clears its entries at once
  * (`forgetCached`); another dashboard process sees it within `ttlMs`.
  */
-const entries = new Map<string, { at: number; value: Promise<unknown> }>();
+type Entries = Map<string, { at: number; value: Promise<unknown> }>;
+// On globalThis, as the store and the read model are: the production build gives route handlers
+// and server actions separate copies of this module, so a module-level Map would let a route
+// handler keep a session that a server action (sign-out everywhere, disabling) just ended.
+const holder = globalThis as typeof globalThis & { __reachlineSmallCache?: Entries };
+const entries: Entries = (holder.__reachlineSmallCache ??= new Map() as Entries);
 
 export function cachedFor<T>(key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
   const now = Date.now();

@@ -1,4 +1,5 @@
 import 'server-only';
+import { dashboardConfig } from '../config';
 import { getRedis } from '../redis';
 
 /** Failed sign-ins allowed per email, and per client address, in one window. */
@@ -26,10 +27,12 @@ async function count(key: string, peek: boolean): Promise<number> {
   return current.count;
 }
 
-const keys = (email: string, address: string) => [
-  `reachline:login-fail:email:${email.toLowerCase()}`,
-  `reachline:login-fail:addr:${address}`,
-];
+// Under QUEUE_PREFIX, as the collector's keys are: two deployments (or test runs) sharing one
+// Redis do not lock each other's users out.
+const keys = (email: string, address: string) => {
+  const prefix = `${dashboardConfig().QUEUE_PREFIX}:login-fail`;
+  return [`${prefix}:email:${email.toLowerCase()}`, `${prefix}:addr:${address}`];
+};
 
 /** True when this email or address has failed too often in the window (checked before bcrypt). */
 export async function loginBlocked(email: string, address: string): Promise<boolean> {

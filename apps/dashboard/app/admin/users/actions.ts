@@ -10,7 +10,8 @@ import {
 } from '../../../lib/admin/validation';
 import { requireRole } from '../../../lib/auth/guard';
 import { hashPassword, passwordProblem } from '../../../lib/auth/password';
-import { forgetSessions } from '../../../lib/auth/session';
+import { cookies } from 'next/headers';
+import { forgetSessions, SESSION_COOKIE, sessionIdOf } from '../../../lib/auth/session';
 import { getStore } from '../../../lib/db';
 import type { MessageKey, Translate } from '../../../lib/i18n/catalog';
 import { getI18n } from '../../../lib/i18n/server';
@@ -136,6 +137,36 @@ export async function resetPassword(
     forgetSessions();
     revalidatePath(PATH);
     return done(t('adminUserPasswordReset', { email: user.email }));
+  } catch (err) {
+    return failed(t, err);
+  }
+}
+
+/**
+ * Ends every session of a user ("sign out everywhere", e.g. after a lost phone) without disabling
+ * them; for the acting admin's own row, every session but the one in use.
+ */
+export async function endUserSessions(
+  _prev: AdminFormState,
+  form: FormData,
+): Promise<AdminFormState> {
+  const me = await requireRole('admin', PATH);
+  const { t } = await getI18n();
+  const parsed = parseUserId(form);
+  if (!parsed.ok) return refused(t, parsed.problem);
+  const { userId } = parsed.value;
+  try {
+    const { models } = await getStore();
+    const user = await models.User.findById(userId, { email: 1 }).lean();
+    if (!user) return refused(t, { key: 'adminErrUser' });
+    const own = (await cookies()).get(SESSION_COOKIE)?.value;
+    const keep = userId === me.id && own && own.length <= 100 ? sessionIdOf(own) : null;
+    const result = await models.Session.deleteMany(
+      keep ? { userId: user._id, _id: { $ne: keep } } : { userId: user._id },
+    );
+    forgetSessions();
+    revalidatePath(PATH);
+    return done(t('adminUserSignedOutDone', { email: user.email, count: result.deletedCount }));
   } catch (err) {
     return failed(t, err);
   }

@@ -8,7 +8,7 @@ import type { Translate } from '../../../lib/i18n/catalog';
 import { formatDateTimeBE } from '../../../lib/i18n/format';
 import { getI18n } from '../../../lib/i18n/server';
 import { type AdminUserRow, listAdminUsers } from '../../../lib/queries/adminUsers';
-import { changeRole, createUser, resetPassword, setDisabled } from './actions';
+import { changeRole, createUser, endUserSessions, resetPassword, setDisabled } from './actions';
 
 export const dynamic = 'force-dynamic';
 
@@ -123,6 +123,15 @@ export default async function AdminUsersPage() {
                     >
                       <input type="hidden" name="userId" value={u.id} />
                       <input type="hidden" name="enable" value={u.disabled ? '1' : '0'} />
+                    </AdminForm>
+                    <AdminForm
+                      action={endUserSessions}
+                      submitLabel={t('adminUserSignOut')}
+                      workingLabel={working}
+                      testId={`signout-${u.email}`}
+                      className="inline-form"
+                    >
+                      <input type="hidden" name="userId" value={u.id} />
                     </AdminForm>
                     <details>
                       <summary>{t('adminUserResetPassword')}</summary>

@@ -28,6 +28,10 @@ export const common = defineMessages({
     forbiddenTitle: 'ไม่มีสิทธิ์เข้าถึง',
     forbiddenBody: 'หน้านี้ต้องใช้สิทธิ์ที่สูงกว่าสิทธิ์ของคุณ',
     notFoundTitle: 'ไม่พบหน้านี้',
+    errorTitle: 'ทำรายการไม่สำเร็จ',
+    errorBody:
+      'เซิร์ฟเวอร์ไม่รับคำขอนี้ (ข้อมูลที่ส่งอาจใหญ่เกินหนึ่งเมกะไบต์) ไม่มีข้อมูลใดถูกเปลี่ยน โปรดโหลดหน้าใหม่แล้วลองอีกครั้ง',
+    errorRetry: 'โหลดหน้าใหม่',
     backToOverview: 'กลับไปหน้าภาพรวม',
     storeUnavailableTitle: 'ไม่สามารถอ่านข้อมูลได้',
     storeUnavailable: 'ฐานข้อมูลไม่ตอบสนอง โปรดลองใหม่',
@@ -62,6 +66,10 @@ export const common = defineMessages({
     forbiddenTitle: 'Not allowed',
     forbiddenBody: 'This page needs a higher role than yours.',
     notFoundTitle: 'Page not found',
+    errorTitle: 'That did not work',
+    errorBody:
+      'The server refused this request (what was sent may be over one megabyte); nothing was changed. Reload the page and try again.',
+    errorRetry: 'Reload the page',
     backToOverview: 'Back to the overview',
     storeUnavailableTitle: 'Data unavailable',
     storeUnavailable: 'The store did not answer. Try again.',
