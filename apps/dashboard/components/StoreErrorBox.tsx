@@ -1,4 +1,5 @@
-import { StoreUnavailableError } from '../lib/db';
+import { storeProblemOf } from '../lib/db';
+import { ReloadWhenStoreBack } from './useStoreRecovery';
 import type { Translate } from '../lib/i18n/catalog';
 
 /**
@@ -9,7 +10,8 @@ export function StoreErrorBox({ error, t }: { error: unknown; t: Translate }) {
   return (
     <section className="error-box" role="alert">
       <h1>{t('storeUnavailableTitle')}</h1>
-      <p>{error instanceof StoreUnavailableError ? error.message : t('storeUnavailable')}</p>
+      <p>{storeProblemOf(error)?.message ?? t('storeUnavailable')}</p>
+      <ReloadWhenStoreBack />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { ConfigError, loadConfig, serviceHostOf as hostOf } from '@reachline/shared/config';
 import { createModels, type ReachlineModels } from '@reachline/shared/models';
+import { isStoreUnavailable } from '@reachline/shared/store';
 import mongoose from 'mongoose';
 
 interface Store {
@@ -37,6 +38,24 @@ async function connect(): Promise<Store> {
     );
   }
   return { connection, models: createModels(connection) };
+}
+
+/**
+ * The failure as a StoreUnavailableError when it means the store cannot be reached (at start or
+ * while running: stopped, restarting, network cut), else null (a bug: let it surface).
+ */
+export function storeProblemOf(err: unknown): StoreUnavailableError | null {
+  if (err instanceof StoreUnavailableError) return err;
+  if (!isStoreUnavailable(err)) return null;
+  let host = 'the store';
+  try {
+    host = `MongoDB at ${hostOf(loadConfig(process.env, { require: ['MONGODB_URI'] }).MONGODB_URI)}`;
+  } catch {
+    // keep the generic name
+  }
+  return new StoreUnavailableError(
+    `${host} does not answer right now; the dashboard tries again by itself.`,
+  );
 }
 
 export function getStore(): Promise<Store> {

@@ -5,33 +5,10 @@
  * ticks skip; when a writable server is back, the recovery is logged once and work resumes.
  * Start-up still fails fast (connect.ts): this watches a connection that once worked.
  */
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
+export { isStoreUnavailable } from '@reachline/shared/store';
 
 const WRITABLE = new Set(['Standalone', 'RSPrimary', 'Mongos', 'LoadBalancer']);
-
-const STORE_ERROR_NAMES = new Set([
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoServerSelectionError',
-  'MongooseServerSelectionError',
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-  'PoolClearedError',
-  'PoolClearedOnNetworkError',
-]);
-
-/**
- * True when `err` means "the store cannot be reached right now" (as opposed to a bad document or
- * a bug): such a job is worth running again once the store is back, without using up a retry.
- */
-export function isStoreUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  if (err instanceof mongoose.mongo.MongoNetworkError) return true;
-  if (err instanceof mongoose.mongo.MongoServerSelectionError) return true;
-  if (STORE_ERROR_NAMES.has(err.name)) return true;
-  // Mongoose buffers commands while disconnected and gives up with this message.
-  return /buffering timed out/i.test(err.message);
-}
 
 export interface StoreOutageListener {
   down(reason: string): void;

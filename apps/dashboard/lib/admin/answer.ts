@@ -1,5 +1,5 @@
 import 'server-only';
-import { StoreUnavailableError } from '../db';
+import { storeProblemOf } from '../db';
 import type { Translate } from '../i18n/catalog';
 import type { AdminFormState } from './formState';
 import type { Problem } from './validation';
@@ -14,7 +14,8 @@ export const done = (message: string, secret?: string): AdminFormState =>
 
 /** A store or Redis failure as one sentence; nothing else about it reaches the browser. */
 export function failed(t: Translate, err: unknown): AdminFormState {
-  if (err instanceof StoreUnavailableError) return { status: 'error', message: err.message };
+  const problem = storeProblemOf(err);
+  if (problem) return { status: 'error', message: problem.message };
   console.error('admin action failed:', (err as Error).message);
   return { status: 'error', message: t('adminStoreError') };
 }

@@ -2,7 +2,7 @@ import 'server-only';
 import { createHash } from 'node:crypto';
 import type { UserRole } from '@reachline/shared/models';
 import { forbidden, redirect } from 'next/navigation';
-import { getStore } from '../db';
+import { getStore, storeProblemOf } from '../db';
 import { currentUser, SESSION_COOKIE, type SignedInUser, userOfSessionToken } from './session';
 
 const RANK: Record<UserRole, number> = { viewer: 0, editor: 1, admin: 2 };
@@ -69,7 +69,21 @@ export async function authorize(request: Request, min: UserRole): Promise<ApiCal
   const mutating = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
   if (mutating && !sameOrigin(request))
     return json(403, 'This request did not come from the Reachline dashboard (CSRF check).');
+  try {
+    return await callerOf(request, min, mutating);
+  } catch (err) {
+    // The store is down: say so (503), rather than a 500 or a misleading 401.
+    const problem = storeProblemOf(err);
+    if (problem) return json(503, problem.message);
+    throw err;
+  }
+}
 
+async function callerOf(
+  request: Request,
+  min: UserRole,
+  mutating: boolean,
+): Promise<ApiCaller | Response> {
   const auth = request.headers.get('authorization');
   if (auth) {
     const match = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(auth.trim());

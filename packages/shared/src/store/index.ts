@@ -16,3 +16,5 @@ export * from './yearSettings';
 export * from './accounts';
 // Backup and restore of the whole store
 export * from './backup';
+// Telling an unreachable store from other failures
+export * from './storeErrors';

@@ -1,5 +1,5 @@
 import { authorize } from '../../../lib/auth/guard';
-import { StoreUnavailableError } from '../../../lib/db';
+import { storeProblemOf } from '../../../lib/db';
 import {
   liveMessageOf,
   SSE_HEARTBEAT_MS,
@@ -27,8 +27,7 @@ export async function GET(request: Request): Promise<Response> {
     model = await getReadModel();
     await getHarvestActivity();
   } catch (err) {
-    const message =
-      err instanceof StoreUnavailableError ? err.message : 'The store does not answer; try again.';
+    const message = storeProblemOf(err)?.message ?? 'The store does not answer; try again.';
     return Response.json({ error: message }, { status: 503, headers: { 'retry-after': '5' } });
   }
   const live = getRedis() !== null;

@@ -33,6 +33,7 @@ export const common = defineMessages({
       'เซิร์ฟเวอร์ไม่รับคำขอนี้ (ข้อมูลที่ส่งอาจใหญ่เกินหนึ่งเมกะไบต์) ไม่มีข้อมูลใดถูกเปลี่ยน โปรดโหลดหน้าใหม่แล้วลองอีกครั้ง',
     errorRetry: 'โหลดหน้าใหม่',
     backToOverview: 'กลับไปหน้าภาพรวม',
+    storeDownBody: 'ฐานข้อมูลไม่ตอบสนองในขณะนี้ หน้านี้จะโหลดใหม่เองเมื่อฐานข้อมูลกลับมา',
     storeUnavailableTitle: 'ไม่สามารถอ่านข้อมูลได้',
     storeUnavailable: 'ฐานข้อมูลไม่ตอบสนอง โปรดลองใหม่',
     invalidParameter: 'ค่าที่ระบุไม่ถูกต้อง',
@@ -71,6 +72,8 @@ export const common = defineMessages({
       'The server refused this request (what was sent may be over one megabyte); nothing was changed. Reload the page and try again.',
     errorRetry: 'Reload the page',
     backToOverview: 'Back to the overview',
+    storeDownBody:
+      'The store does not answer right now; this page reloads by itself when it is back.',
     storeUnavailableTitle: 'Data unavailable',
     storeUnavailable: 'The store did not answer. Try again.',
     invalidParameter: 'Invalid value',

@@ -1,5 +1,5 @@
 import { authorize } from '../../../../lib/auth/guard';
-import { StoreUnavailableError } from '../../../../lib/db';
+import { storeProblemOf } from '../../../../lib/db';
 import {
   csvDateBE,
   bangkokWallClock,
@@ -37,10 +37,7 @@ export async function GET(request: Request) {
   try {
     outcome = await listStories(paramsOf(search));
   } catch (err) {
-    return sentence(
-      503,
-      err instanceof StoreUnavailableError ? err.message : t('storeUnavailable'),
-    );
+    return sentence(503, storeProblemOf(err)?.message ?? t('storeUnavailable'));
   }
   if (!outcome.ok) return sentence(400, t(outcome.problem.key, outcome.problem.vars));
 

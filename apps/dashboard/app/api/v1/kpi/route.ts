@@ -5,7 +5,7 @@ import {
   percentOf,
 } from '@reachline/shared';
 import { authorize } from '../../../../lib/auth/guard';
-import { StoreUnavailableError } from '../../../../lib/db';
+import { storeProblemOf } from '../../../../lib/db';
 import { getKpiOverview } from '../../../../lib/queries/getKpiOverview';
 import { paramsOf, problemResponse } from '../../../../lib/queries/stories';
 import { resolveSelection } from '../../../../lib/selection';
@@ -73,8 +73,12 @@ export async function GET(request: Request) {
       { headers: { 'cache-control': 'no-store' } },
     );
   } catch (err) {
-    if (err instanceof StoreUnavailableError)
-      return Response.json({ error: err.message }, { status: 503 });
+    const problem = storeProblemOf(err);
+    if (problem)
+      return Response.json(
+        { error: problem.message },
+        { status: 503, headers: { 'retry-after': '5', 'cache-control': 'no-store' } },
+      );
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { authorize } from '../../../../lib/auth/guard';
-import { StoreUnavailableError } from '../../../../lib/db';
+import { storeProblemOf } from '../../../../lib/db';
 import { listStories, paramsOf, problemResponse, storyJson } from '../../../../lib/queries/stories';
 
 export const dynamic = 'force-dynamic';
@@ -28,8 +28,12 @@ export async function GET(request: Request) {
       { headers: { 'cache-control': 'no-store' } },
     );
   } catch (err) {
-    if (err instanceof StoreUnavailableError)
-      return Response.json({ error: err.message }, { status: 503 });
+    const problem = storeProblemOf(err);
+    if (problem)
+      return Response.json(
+        { error: problem.message },
+        { status: 503, headers: { 'retry-after': '5', 'cache-control': 'no-store' } },
+      );
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { reachMetricOf } from '@reachline/shared';
 import { authorize } from '../../../../../lib/auth/guard';
-import { getStore, StoreUnavailableError } from '../../../../../lib/db';
+import { getStore, storeProblemOf } from '../../../../../lib/db';
 import { rowOf, statusOf } from '../../../../../lib/live/readModel';
 import { countedPlatformsOf, problemResponse, storyJson } from '../../../../../lib/queries/stories';
 
@@ -61,8 +61,12 @@ export async function GET(request: Request, ctx: { params: Promise<{ id: string 
       { headers: { 'cache-control': 'no-store' } },
     );
   } catch (err) {
-    if (err instanceof StoreUnavailableError)
-      return Response.json({ error: err.message }, { status: 503 });
+    const problem = storeProblemOf(err);
+    if (problem)
+      return Response.json(
+        { error: problem.message },
+        { status: 503, headers: { 'retry-after': '5', 'cache-control': 'no-store' } },
+      );
     throw err;
   }
 }
