@@ -112,7 +112,7 @@ export async function cloneDatabase(
 }
 
 export interface LogLine {
-  level: number;
+  level: string | number;
   msg: string;
   [field: string]: unknown;
 }
@@ -166,7 +166,7 @@ export class CollectorProcess {
               resolvePromise();
             }
           } catch {
-            this.logs.push({ level: 50, msg: `unparsed: ${line}` });
+            this.logs.push({ level: 'error', msg: `unparsed: ${line}` });
           }
         }
       });

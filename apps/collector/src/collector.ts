@@ -13,7 +13,7 @@ import { restoreScheduleFromStore } from './pipeline/harvestSchedule';
 import { HARVEST_QUEUE, DISCOVERY_QUEUE } from './pipeline/pipeline';
 import { createRuntime, type Runtime } from './pipeline/runtime';
 import { startOpsServer, type HealthState } from './ops/server';
-import { StoreWatch } from './pipeline/storeWatch';
+import { isStoreUnavailable, StoreWatch } from './pipeline/storeWatch';
 
 export { HARVEST_QUEUE, DISCOVERY_QUEUE };
 
@@ -135,7 +135,9 @@ export async function startCollector(
           if (r.claimed > 0) log.info('harvest tick', { ...r });
           await runtime.monthEnd.check();
         } catch (err) {
-          log.error('harvest tick failed', { error: (err as Error).message });
+          // A store outage is logged once by the watch, not by every tick that meets it.
+          if (!isStoreUnavailable(err))
+            log.error('harvest tick failed', { error: (err as Error).message });
         }
       },
       { noOverlap: true, name: 'harvest-tick' },
@@ -148,7 +150,8 @@ export async function startCollector(
           const accounts = await pipeline.tickDiscovery();
           log.info('discovery tick', { accounts });
         } catch (err) {
-          log.error('discovery tick failed', { error: (err as Error).message });
+          if (!isStoreUnavailable(err))
+            log.error('discovery tick failed', { error: (err as Error).message });
         }
       },
       { noOverlap: true, name: 'discovery-tick' },

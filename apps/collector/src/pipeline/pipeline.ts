@@ -26,6 +26,10 @@ import { RetryLater, WaitUntil } from './jobErrors';
 import { CLAIM_LEASE_MS, type ScheduledPost } from './harvestSchedule';
 import { isStoreUnavailable } from './storeWatch';
 
+/** Errors of a Redis connection going away (logged once by connect.ts, not per worker). */
+const REDIS_CONNECTION_ERROR =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENOTFOUND|Connection is closed|Socket closed unexpectedly|LOADING/;
+
 /** A job that met an unreachable store runs again this long after (no retry used up). */
 export const STORE_RETRY_MS = 5_000;
 
@@ -115,8 +119,10 @@ export class Pipeline {
           }),
         );
         // During a Redis outage every worker connection errors on each retry: the outage itself
-        // is logged once by the connection (connect.ts); here the same message once a minute.
+        // is logged once by the connection (connect.ts), so connection errors are not repeated
+        // here; any other worker error is logged, the same message at most once a minute.
         w.on('error', (err) => {
+          if (REDIS_CONNECTION_ERROR.test(err.message)) return;
           const key = `${w.name}:${err.message}`;
           const last = this.loggedErrors.get(key) ?? 0;
           if (Date.now() - last < 60_000) return;

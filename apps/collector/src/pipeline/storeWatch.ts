@@ -15,8 +15,12 @@ export interface StoreOutageListener {
   up(downForMs: number): void;
 }
 
+/** While the store is down, how often the watch asks it (which also makes the driver look). */
+const PROBE_MS = 2_000;
+
 export class StoreWatch {
   private downSince: number | null = null;
+  private probe: ReturnType<typeof setInterval> | undefined;
   private readonly onChange: (event: {
     newDescription: { servers: Map<string, { type: string; error?: unknown }> };
   }) => void;
@@ -36,9 +40,19 @@ export class StoreWatch {
             ? (error.message.split('\n')[0] ?? 'no answer')
             : 'no writable server';
         this.listener.down(reason);
+        // Nothing else may ask the store while work is paused: ask it, so that the driver
+        // notices the recovery within seconds rather than at its next heartbeat.
+        this.probe = setInterval(() => {
+          conn.db
+            ?.admin()
+            .ping()
+            .catch(() => undefined);
+        }, PROBE_MS);
+        this.probe.unref();
       } else if (writable && this.downSince !== null) {
         const downForMs = Date.now() - this.downSince;
         this.downSince = null;
+        clearInterval(this.probe);
         this.listener.up(downForMs);
       }
     };
@@ -51,6 +65,7 @@ export class StoreWatch {
   }
 
   stop(): void {
+    clearInterval(this.probe);
     this.conn.getClient().off('topologyDescriptionChanged', this.onChange);
   }
 }

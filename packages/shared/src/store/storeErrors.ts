@@ -16,11 +16,19 @@ const STORE_ERROR_NAMES = new Set([
   'PoolClearedOnNetworkError',
 ]);
 
-export function isStoreUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
+/** Labels the driver puts on errors of a connection that went away. */
+const STORE_ERROR_LABELS = ['ResetPool', 'PoolRequestedRetry', 'RetryableWriteError'];
+
+export function isStoreUnavailable(err: unknown, depth = 0): boolean {
+  if (!(err instanceof Error) || depth > 3) return false;
   if (err instanceof mongoose.mongo.MongoNetworkError) return true;
   if (err instanceof mongoose.mongo.MongoServerSelectionError) return true;
   if (STORE_ERROR_NAMES.has(err.name)) return true;
+  const labels = (err as { errorLabels?: unknown }).errorLabels;
+  if (Array.isArray(labels) && labels.some((l) => STORE_ERROR_LABELS.includes(String(l))))
+    return true;
   // Mongoose buffers commands while disconnected and gives up with this message.
-  return /buffering timed out/i.test(err.message);
+  if (/buffering timed out/i.test(err.message)) return true;
+  // A bulk write or a wrapper whose cause is one of the above.
+  return isStoreUnavailable(err.cause, depth + 1);
 }
