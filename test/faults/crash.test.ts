@@ -74,4 +74,17 @@ describe(`kill -9 during a harvest of ${SIZE} posts`, () => {
     expect(run.census.mismatched).toBe(0);
     expect(run.failedJobs).toBe(0);
   }, 700_000);
+
+  it('prints no secret in any of the runs above: platform tokens, the sealing key, the admin token', () => {
+    const output = runs.map((r) => r.output).join('\n');
+    const secrets = [
+      ...world.c.sim.accounts.map((a) => a.token),
+      world.c.tokenKey,
+      world.c.sim.admin.token,
+    ];
+    say(`secret scan: ${secrets.length} secrets, ${output.length} characters of collector output`);
+    expect(runs.length).toBeGreaterThan(0);
+    expect(output).toContain('collector ready');
+    for (const secret of secrets) expect(output.includes(secret)).toBe(false);
+  });
 });

@@ -30,6 +30,8 @@ export interface CrashRun {
   /** Jobs BullMQ recovered from a dead process (logged by the collectors' workers). */
   census: Census;
   seed: number;
+  /** Everything the collector processes printed (for the secret scan). */
+  output: string;
 }
 
 export interface CrashOptions {
@@ -85,6 +87,7 @@ export async function runCrashScenario(
       failedJobs: failed,
       census: await census(clone.models),
       seed: opts.seed,
+      output: procs.map((p) => p.raw).join('\n'),
     };
     say(
       `${run.name}: ${run.collectors} collector(s), ${run.kills} kills (${run.killsDuringWork} during work), ` +

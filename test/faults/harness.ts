@@ -121,6 +121,8 @@ export interface LogLine {
 export class CollectorProcess {
   readonly logs: LogLine[] = [];
   stderr = '';
+  /** Everything it printed, stdout and stderr, over all its starts (for the secret scan). */
+  raw = '';
   private child: ChildProcess | undefined;
   private exited: Promise<number | null> = Promise.resolve(null);
 
@@ -153,6 +155,7 @@ export class CollectorProcess {
       }, timeoutMs);
       child.stdout.on('data', (d: Buffer) => {
         buffered += d.toString('utf8');
+        this.raw += d.toString('utf8');
         let nl: number;
         while ((nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl);
