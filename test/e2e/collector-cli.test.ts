@@ -3,32 +3,17 @@
  * input (sealed in the store, never printed), listed without tokens, removed; bad flags get a
  * usage line and exit 2; a missing setting gets one sentence and exit 1.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { accountObjectId, createModels } from '@reachline/shared/models';
 import { describe, expect, it } from 'vitest';
+import { runCollectorCli } from '../helpers/cli';
 import { useTestDatabase } from '../helpers/services';
 
-const root = resolve(import.meta.dirname, '../..');
 const db = useTestDatabase();
 const KEY = randomBytes(32).toString('hex');
 const TOKEN = `EAAGtest${randomBytes(12).toString('hex')}`;
 
-function cli(args: string[], env: Record<string, string>, stdin = '') {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/collector.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end(stdin);
-    child.on('exit', (code) => done({ code, stdout, stderr }));
-  });
-}
+const cli = runCollectorCli;
 
 describe('collector CLI', () => {
   it('adds an account from a token on stdin, seals it, and never prints it', async () => {

@@ -3,7 +3,6 @@
  * file, from a store holding FY2564 and the office's eleven approved entries; bad flags get a
  * usage line and exit 2.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,9 +16,9 @@ import {
 import { importFy2564 } from '@reachline/shared/seed';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCollectorCli } from '../helpers/cli';
 import { useTestDatabase } from '../helpers/services';
 
-const root = resolve(import.meta.dirname, '../..');
 const db = useTestDatabase();
 const entryTexts = (
   JSON.parse(readFileSync(resolve(FY2564_DIR, 'entry-texts.json'), 'utf8')) as {
@@ -27,19 +26,7 @@ const entryTexts = (
   }
 ).entries;
 
-function cli(args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/collector.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', MONGODB_URI: db.mongoUri },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => done({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCollectorCli(args, { MONGODB_URI: db.mongoUri });
 
 beforeAll(async () => {
   const models = createModels(db.connection);

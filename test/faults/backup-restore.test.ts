@@ -7,10 +7,9 @@
  * a bad line, a line without `_id`, a changed line) are refused naming the line and the field,
  * and the store is read back unchanged.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { createModels, ensureIndexes } from '@reachline/shared/models';
 import {
@@ -25,29 +24,16 @@ import mongoose, { type Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DISCOVERY_QUEUE, HARVEST_QUEUE } from '../../apps/collector/src/pipeline/pipeline';
 import { harvestFy2564 } from '../helpers/harvestedYear';
+import { runCollectorCli } from '../helpers/cli';
 import { useTestDatabase } from '../helpers/services';
 
 const { EJSON, Binary, Decimal128, Double, Int32, Long, ObjectId } = mongoose.mongo.BSON;
 
-const root = resolve(import.meta.dirname, '../..');
 const source = useTestDatabase();
 const target = useTestDatabase({ name: 'backup_target' });
 const spare = useTestDatabase({ name: 'backup_spare' });
 
-function cli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/collector.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdin.end();
-    child.on('exit', (code) => done({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string>) => runCollectorCli(args, env);
 
 /** Every collection of a database: its documents (EJSON, by _id) and its indexes. */
 async function contentsOf(conn: Connection) {

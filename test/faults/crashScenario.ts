@@ -4,6 +4,7 @@
  * finish. The census afterwards counts lost and duplicated snapshots; the cycle's time is
  * compared with an undisturbed run on a clone of the same world.
  */
+import { expect } from 'vitest';
 import { prefixOf, type TestDatabase } from '../helpers/services';
 import {
   census,
@@ -101,4 +102,11 @@ export async function runCrashScenario(
     await probe.close();
     await clone.drop();
   }
+}
+
+/** What every crash run must end with: each of the `size` posts harvested exactly once. */
+export function expectEachPostOnce(run: CrashRun, size: number): void {
+  expect(run.census).toMatchObject({ posts: size, snapshots: size, lost: 0, duplicated: 0 });
+  expect(run.census.mismatched).toBe(0);
+  expect(run.failedJobs).toBe(0);
 }

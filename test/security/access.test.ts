@@ -17,7 +17,13 @@ import {
   TEST_ADMIN,
 } from '../helpers/dashboard';
 import { useTestDatabase } from '../helpers/services';
-import { EDITOR, type SecurityFixture, seedSecurityFixture, VIEWER } from './fixture';
+import {
+  dashboardPages,
+  EDITOR,
+  type SecurityFixture,
+  seedSecurityFixture,
+  VIEWER,
+} from './fixture';
 
 const db = useTestDatabase();
 const SESSION_SECRET = randomBytes(32).toString('hex');
@@ -37,19 +43,7 @@ interface CapturedAction {
 const captured = new Map<string, CapturedAction>();
 let capturing = '';
 
-const pages = () => [
-  '/',
-  '/stories?fy=2564',
-  `/stories/${fx.plainStoryId}`,
-  `/reports?fy=2564&month=${fx.monthKey}`,
-  '/admin',
-  '/admin/users',
-  '/admin/accounts',
-  '/admin/projects',
-  '/admin/projects/infographics?fy=2564',
-  '/admin/tokens',
-  '/admin/operations',
-];
+const pages = () => dashboardPages(fx);
 const routes = () => [
   '/api/v1/kpi?project=infographics&fy=2564',
   '/api/v1/stories?fy=2564',

@@ -46,6 +46,23 @@ export interface SecurityFixture {
   editorId: string;
 }
 
+/** Every dashboard page, for the fixture's data (stories of FY2564, the hostile month's report). */
+export function dashboardPages(fx: Pick<SecurityFixture, 'plainStoryId' | 'monthKey'>): string[] {
+  return [
+    '/',
+    '/stories?fy=2564',
+    `/stories/${fx.plainStoryId}`,
+    `/reports?fy=2564&month=${fx.monthKey}`,
+    '/admin',
+    '/admin/users',
+    '/admin/accounts',
+    '/admin/projects',
+    '/admin/projects/infographics?fy=2564',
+    '/admin/tokens',
+    '/admin/operations',
+  ];
+}
+
 export async function seedSecurityFixture(db: TestDatabase): Promise<SecurityFixture> {
   const models = createModels(db.connection);
   await importFy2564(models);

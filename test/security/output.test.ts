@@ -21,6 +21,7 @@ import {
 } from '../helpers/dashboard';
 import { useTestDatabase } from '../helpers/services';
 import {
+  dashboardPages,
   FORMULA_TITLES,
   SCRIPT_TITLE,
   type SecurityFixture,
@@ -196,19 +197,7 @@ describe('secrets', { timeout: 240_000 }, () => {
     expect(sealed.length).toBeGreaterThan(40);
 
     // Every page an admin and a viewer see, and every API answer.
-    const paths = [
-      '/',
-      '/stories?fy=2564',
-      `/stories/${fx.plainStoryId}`,
-      `/reports?fy=2564&month=${fx.monthKey}`,
-      '/admin',
-      '/admin/users',
-      '/admin/accounts',
-      '/admin/projects',
-      '/admin/projects/infographics?fy=2564',
-      '/admin/tokens',
-      '/admin/operations',
-    ];
+    const paths = dashboardPages(fx);
     for (const path of paths) await visit(path);
     const cookie = await sessionCookieOf(admin);
     for (const path of [
