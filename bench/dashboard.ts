@@ -5,7 +5,10 @@
  * peak memory:
  *
  *   npx tsx bench/dashboard.ts [--stories 10000] [--snapshots 500000] [--clients 1,50]
- *                              [--seconds 15] [--skip-seed-snapshots]
+ *                              [--seconds 15] [--page-cache-seconds 60]
+ *
+ * --page-cache-seconds is the server's PAGE_CACHE_SECONDS (0: every page rendered, the cost of a
+ * render); each route's line says how many answers came from the page cache.
  *
  * (`npm run bench -- dashboard`.) Services: Redis and the store from @reachline/dev-services
  * (the embedded FerretDB with the project's patches unless MONGODB_URI / MONGO_BACKEND say
@@ -13,7 +16,7 @@
  * shapes: stories over two fiscal years (2568, 2569) with 1–3 platform posts each, each post with
  * its `post_histories` chart document (30 points) and `reach_snapshots` rows, the years'
  * `kpi_settings` and `kpi_figures`. Then the dashboard's production build runs as it does in
- * production (`next build`, the standalone server), and a signed-in session (a `sessions` row, as
+ * production (`next build`, the standalone build behind front.mjs), and a signed-in session (a `sessions` row, as
  * the sign-in page writes it) drives each route in turn for --seconds from a child process:
  * C clients in a closed loop over keep-alive connections, each request timed on its own. The
  * server's peak RSS is VmHWM from /proc. A measurement, not a test.
@@ -47,6 +50,8 @@ interface RouteResult {
   p95: number;
   p99: number;
   rps: number;
+  /** Answers the page cache gave (`X-Page-Cache: hit`). */
+  hits: number;
 }
 
 // ---- the load generator (runs in the child process) -------------------------------------------
@@ -61,6 +66,7 @@ async function runLoad(): Promise<void> {
   };
   const latencies: number[] = [];
   let errors = 0;
+  let hits = 0;
   let next = 0;
   const deadline = Date.now() + seconds * 1000;
   const loop = async () => {
@@ -71,6 +77,7 @@ async function runLoad(): Promise<void> {
         const res = await fetch(`${url}${path}`, { headers: { cookie } });
         await res.arrayBuffer();
         if (res.status !== 200) errors++;
+        if (res.headers.get('x-page-cache') === 'hit') hits++;
       } catch {
         errors++;
       }
@@ -90,6 +97,7 @@ async function runLoad(): Promise<void> {
     p95: q(0.95),
     p99: q(0.99),
     rps: latencies.length / elapsed,
+    hits,
   });
 }
 
@@ -303,12 +311,16 @@ async function main(): Promise<void> {
       snapshots: { type: 'string', default: '500000' },
       clients: { type: 'string', default: '1,50' },
       seconds: { type: 'string', default: '15' },
+      'page-cache-seconds': { type: 'string', default: '60' },
     },
   });
   const stories = Number(values.stories);
   const snapshots = Number(values.snapshots);
   const clientLevels = values.clients.split(',').map(Number);
   const seconds = Number(values.seconds);
+  const pageCacheSeconds = values['page-cache-seconds'];
+  if (!/^\d{1,4}$/.test(pageCacheSeconds))
+    throw new Error('--page-cache-seconds must be a whole number from 0 (off) to 3600');
   for (const [name, v] of Object.entries({
     stories,
     snapshots,
@@ -357,6 +369,7 @@ async function main(): Promise<void> {
         SESSION_SECRET: secret,
         TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
         QUEUE_PREFIX: dbName,
+        PAGE_CACHE_SECONDS: pageCacheSeconds,
       },
       timeoutMs: 120_000,
     });
@@ -403,19 +416,19 @@ async function main(): Promise<void> {
         const r = await load({ url: dashboard.url, cookie, paths, clients, seconds });
         results.push({ route: `${route}, ${clients} client${clients === 1 ? '' : 's'}`, ...r });
         say(
-          `${route}: ${r.requests} requests, ${r.errors} errors, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)}/s`,
+          `${route}: ${r.requests} requests, ${r.errors} errors, ${r.hits} from the page cache, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)}/s`,
         );
       }
     const peak = peakRssMb(pid);
     process.stdout.write(
-      `\n| route | requests | errors | req/s | p50 ms | p95 ms | p99 ms |\n| --- | --: | --: | --: | --: | --: | --: |\n`,
+      `\n| route | requests | errors | page cache hits | req/s | p50 ms | p95 ms | p99 ms |\n| --- | --: | --: | --: | --: | --: | --: | --: |\n`,
     );
     for (const r of results)
       process.stdout.write(
-        `| ${r.route} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} |\n`,
+        `| ${r.route} | ${r.requests} | ${r.errors} | ${r.hits} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} |\n`,
       );
     process.stdout.write(
-      `\nstore: ${services.mongoKind}; ${stories} stories, ${snapshots} snapshots; ${clientLevels.join(' then ')} clients, ${seconds} s per route and level; dashboard peak RSS ${peak} MB; load average ${loadavg()
+      `\nstore: ${services.mongoKind}; ${stories} stories, ${snapshots} snapshots; ${clientLevels.join(' then ')} clients, ${seconds} s per route and level; PAGE_CACHE_SECONDS=${pageCacheSeconds}; dashboard peak RSS ${peak} MB; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}\n`,
     );

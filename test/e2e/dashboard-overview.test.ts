@@ -24,6 +24,7 @@ import {
   signInCookie,
   startTestDashboard,
   seriousAxeViolations,
+  cardValues,
 } from '../helpers/dashboard';
 import { bangkokNoon, fy2564ReportDates, harvestFy2564 } from '../helpers/harvestedYear';
 import { useTestDatabase } from '../helpers/services';
@@ -337,15 +338,6 @@ const RECORD_STATES = `(() => {
     attributeFilter: ['data-state'],
   });
 })()`;
-
-/** Each KPI card's own `.value` text in server-rendered HTML, keyed by its data-testid. */
-function cardValues(html: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const card =
-    /<div class="card" data-testid="([^"]+)"><div class="label">[^<]*<\/div><div class="value[^"]*">([^<]*)<\/div>/g;
-  for (const m of html.matchAll(card)) out[m[1] ?? ''] = m[2] ?? '';
-  return out;
-}
 
 /** The quarterly table's rows as cell texts. */
 function quarterRows(html: string): string[][] {

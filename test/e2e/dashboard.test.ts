@@ -18,6 +18,7 @@ import {
   signIn,
   signInCookie,
   startTestDashboard,
+  cardValues,
 } from '../helpers/dashboard';
 import { useTestDatabase } from '../helpers/services';
 
@@ -229,12 +230,3 @@ describe('dashboard start-up', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });
-
-/** Each KPI card's own `.value` text in server-rendered HTML, keyed by its data-testid. */
-function cardValues(html: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const card =
-    /<div class="card" data-testid="([^"]+)"><div class="label">[^<]*<\/div><div class="value[^"]*">([^<]*)<\/div>/g;
-  for (const m of html.matchAll(card)) out[m[1] ?? ''] = m[2] ?? '';
-  return out;
-}

@@ -132,3 +132,12 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** Each KPI card's own `.value` text in server-rendered HTML, keyed by its data-testid. */
+export function cardValues(html: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const card =
+    /<div class="card" data-testid="([^"]+)"><div class="label">[^<]*<\/div><div class="value[^"]*">([^<]*)<\/div>/g;
+  for (const m of html.matchAll(card)) out[m[1] ?? ''] = m[2] ?? '';
+  return out;
+}

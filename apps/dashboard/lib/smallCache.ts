@@ -1,4 +1,5 @@
 import 'server-only';
+import { bumpDataVersion } from './dataVersion';
 
 /**
  * A few seconds of memory for reads of small, rarely changed documents (projects, a year's
@@ -28,6 +29,7 @@ export function cachedFor<T>(key: string, ttlMs: number, load: () => Promise<T>)
 /** Forgets the entries whose key starts with `prefix` (all of them without one). */
 export function forgetCached(prefix = ''): void {
   for (const key of entries.keys()) if (key.startsWith(prefix)) entries.delete(key);
+  bumpDataVersion(); // what was read through this cache may be on a cached page
 }
 
 /** How long cached reads live: a change made in another dashboard process shows after this. */

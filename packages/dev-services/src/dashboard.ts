@@ -1,6 +1,6 @@
 /**
  * Builds the dashboard for production and runs its standalone server (the same
- * `.next/standalone/apps/dashboard/server.js` the Docker image runs), for the demo and the
+ * `.next/standalone/apps/dashboard/front.mjs` the Docker image runs), for the demo and the
  * end-to-end tests. A build runs only when the sources changed since the last one.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -84,7 +84,7 @@ export function buildDashboard(root = findRepoRoot()): Promise<void> {
     const dir = join(root, 'apps/dashboard');
     const marker = join(dir, '.next/reachline-source-hash');
     const lock = join(dir, '.next-build-lock');
-    const server = join(dir, '.next/standalone/apps/dashboard/server.js');
+    const server = join(dir, '.next/standalone/apps/dashboard/front.mjs');
     const fresh = (hash: string) =>
       existsSync(server) && existsSync(marker) && readFileSync(marker, 'utf8') === hash;
     for (;;) {
@@ -114,6 +114,8 @@ export function buildDashboard(root = findRepoRoot()): Promise<void> {
         const target = join(dir, '.next/standalone/apps/dashboard/.next/static');
         rmSync(target, { recursive: true, force: true });
         cpSync(join(dir, '.next/static'), target, { recursive: true });
+        // The production server: Next.js's handler behind the page cache (apps/dashboard/front.mjs).
+        cpSync(join(dir, 'front.mjs'), join(dir, '.next/standalone/apps/dashboard/front.mjs'));
         writeFileSync(marker, hash);
         return;
       } finally {
@@ -147,7 +149,7 @@ export interface StartDashboardOptions {
 export async function startDashboard(opts: StartDashboardOptions): Promise<RunningDashboard> {
   const root = opts.root ?? findRepoRoot();
   await buildDashboard(root);
-  const server = join(root, 'apps/dashboard/.next/standalone/apps/dashboard/server.js');
+  const server = join(root, 'apps/dashboard/.next/standalone/apps/dashboard/front.mjs');
   if (!existsSync(server)) throw new Error(`the dashboard build produced no ${server}`);
   const port = await freePort(opts.port ?? 0);
   const child = spawn(process.execPath, [server], {

@@ -91,6 +91,7 @@ export const configSchema = z.object({
     .optional(),
   ADMIN_PASSWORD: z.string().min(12).max(200).optional(),
   SESSION_TTL_HOURS: intVariable(1, 24 * 90).default(12),
+  PAGE_CACHE_SECONDS: intVariable(0, 3600).default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -174,6 +175,10 @@ const HELP: Record<ConfigKey, VariableHelp> = {
     secret: true,
   },
   SESSION_TTL_HOURS: { expected: 'how long a sign-in lasts, in hours, from 1 to 2160' },
+  PAGE_CACHE_SECONDS: {
+    expected:
+      'how long a rendered page may be served again while nothing changed, 0 to 3600 (0: off)',
+  },
 };
 
 const CONFIG_KEYS = Object.keys(HELP) as ConfigKey[];

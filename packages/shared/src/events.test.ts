@@ -18,6 +18,12 @@ const accountStatus: ReachlineEvent = {
   tokenStatus: 'expired',
   at: '2021-06-01T03:15:00.000Z',
 };
+const dashboardChanged: ReachlineEvent = {
+  type: 'dashboard-changed',
+  storyIds: ['64f0c0ffee64f0c0ffee64f3'],
+  by: 'dashboard-1234',
+  at: '2021-06-01T03:15:00.000Z',
+};
 const runFinished: ReachlineEvent = {
   type: 'harvest-run-finished',
   runId: '64f0c0ffee64f0c0ffee64f2',
@@ -36,6 +42,7 @@ describe('events', () => {
     [storyChanged, CHANNELS.storyChanged],
     [accountStatus, CHANNELS.accountStatusChanged],
     [runFinished, CHANNELS.harvestRunFinished],
+    [dashboardChanged, CHANNELS.dashboardChanged],
   ])('%o round-trips on %s', (event, channel) => {
     expect(channelOf(event)).toBe(channel);
     expect(decodeEvent(channel, encodeEvent(event))).toEqual(event);

@@ -13,6 +13,11 @@ export const CHANNELS = {
   accountStatusChanged: 'reachline:account-status-changed',
   /** A harvest batch finished; for the operator's live queue view. */
   harvestRunFinished: 'reachline:harvest-run-finished',
+  /**
+   * A dashboard process changed what pages show (an editor's number, a project's settings, an
+   * account): the other dashboard processes re-read the named stories and drop cached pages.
+   */
+  dashboardChanged: 'reachline:dashboard-changed',
 } as const;
 export type Channel = (typeof CHANNELS)[keyof typeof CHANNELS];
 
@@ -48,21 +53,33 @@ export const harvestRunFinishedEventSchema = z.object({
   at: isoInstant,
 });
 
+export const dashboardChangedEventSchema = z.object({
+  type: z.literal('dashboard-changed'),
+  /** The stories whose documents changed (none for a settings or account change). */
+  storyIds: z.array(objectId).max(1_000),
+  /** The process that made the change, which has already applied it. */
+  by: z.string().min(1).max(100),
+  at: isoInstant,
+});
+
 export const reachlineEventSchema = z.discriminatedUnion('type', [
   storyChangedEventSchema,
   accountStatusChangedEventSchema,
   harvestRunFinishedEventSchema,
+  dashboardChangedEventSchema,
 ]);
 
 export type StoryChangedEvent = z.infer<typeof storyChangedEventSchema>;
 export type AccountStatusChangedEvent = z.infer<typeof accountStatusChangedEventSchema>;
 export type HarvestRunFinishedEvent = z.infer<typeof harvestRunFinishedEventSchema>;
+export type DashboardChangedEvent = z.infer<typeof dashboardChangedEventSchema>;
 export type ReachlineEvent = z.infer<typeof reachlineEventSchema>;
 
 const CHANNEL_OF_TYPE: Record<ReachlineEvent['type'], Channel> = {
   'story-changed': CHANNELS.storyChanged,
   'account-status-changed': CHANNELS.accountStatusChanged,
   'harvest-run-finished': CHANNELS.harvestRunFinished,
+  'dashboard-changed': CHANNELS.dashboardChanged,
 };
 
 /** The channel an event is published on. */

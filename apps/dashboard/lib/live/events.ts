@@ -37,6 +37,7 @@ export const SSE_HEARTBEAT_MS = 15_000;
 export function liveMessageOf(event: ReachlineEvent, row: StoryRow | null): LiveMessage | null {
   switch (event.type) {
     case 'story-changed':
+    case 'dashboard-changed': // an editor's change in another dashboard process
       if (!row) return null;
       return {
         event: 'story-changed',

@@ -2,14 +2,17 @@ import 'server-only';
 import {
   CHANNELS,
   decodeEvent,
+  encodeEvent,
   harvestStopAge,
   type Platform,
   type ReachlineEvent,
 } from '@reachline/shared';
 import type { StoryDoc } from '@reachline/shared/models';
 import type { Types } from 'mongoose';
+import { bumpDataVersion } from '../dataVersion';
 import { getStore } from '../db';
-import { newSubscriber } from '../redis';
+import { getRedis, newSubscriber } from '../redis';
+import { forgetCached } from '../smallCache';
 
 /** A story as the lists need it; kept in memory by every dashboard process. */
 export interface StoryRow {
@@ -97,6 +100,11 @@ export class StoryReadModel {
   version = 0;
   loadedAt: Date | null = null;
   lastEventAt: Date | null = null;
+  /**
+   * True while subscribed to the collector's events (and reloaded after the last reconnect):
+   * only then does a change reach this process at once, so only then may pages be cached.
+   */
+  listening = false;
   private listeners = new Set<LiveListener>();
   private loading: Promise<void> | null = null;
   private subscribed = false;
@@ -121,6 +129,7 @@ export class StoryReadModel {
         for (const [id, row] of next) this.rows.set(id, row);
         this.loadedAt = new Date();
         this.version++;
+        bumpDataVersion();
       } finally {
         this.loading = null;
       }
@@ -136,11 +145,13 @@ export class StoryReadModel {
     if (!doc) {
       this.rows.delete(id);
       this.version++;
+      bumpDataVersion();
       return null;
     }
     const row = rowOf(doc);
     this.rows.set(id, row);
     this.version++;
+    bumpDataVersion();
     return row;
   }
 
@@ -155,6 +166,8 @@ export class StoryReadModel {
 
   emit(event: ReachlineEvent, row: StoryRow | null): void {
     this.lastEventAt = new Date();
+    // Account and harvest events change the overview (token warnings, freshness).
+    bumpDataVersion();
     for (const listener of this.listeners) {
       try {
         listener(event, row);
@@ -172,16 +185,40 @@ export class StoryReadModel {
     let firstReady = true;
     sub.on('ready', () => {
       // After a reconnect, events published while we were away are lost: reload everything.
-      if (!firstReady) void this.reload().catch(() => undefined);
+      if (!firstReady) {
+        void this.reload()
+          .then(() => (this.listening = true))
+          .catch(() => undefined);
+      }
       firstReady = false;
     });
+    const deaf = () => {
+      this.listening = false;
+      bumpDataVersion();
+    };
+    sub.on('close', deaf);
+    sub.on('reconnecting', deaf);
     void sub
-      .subscribe(CHANNELS.storyChanged, CHANNELS.accountStatusChanged, CHANNELS.harvestRunFinished)
+      .subscribe(
+        CHANNELS.storyChanged,
+        CHANNELS.accountStatusChanged,
+        CHANNELS.harvestRunFinished,
+        CHANNELS.dashboardChanged,
+      )
+      .then(() => (this.listening = true))
       .catch(() => undefined);
     sub.on('message', (channel: string, message: string) => {
       const event = decodeEvent(channel, message);
       if (!event) return;
-      if (event.type === 'story-changed') {
+      if (event.type === 'dashboard-changed') {
+        // Another dashboard process changed something; this one applied it already.
+        if (event.by === PROCESS_TAG) return;
+        forgetCached();
+        void Promise.all(event.storyIds.map((id) => this.refresh(id)))
+          .then((rows) => rows.forEach((row) => this.emit(event, row)))
+          .catch(() => undefined);
+        if (event.storyIds.length === 0) this.emit(event, null);
+      } else if (event.type === 'story-changed') {
         void this.refresh(event.storyId)
           .then((row) => this.emit(event, row))
           .catch(() => undefined);
@@ -194,8 +231,36 @@ export class StoryReadModel {
 
 const cache = globalThis as typeof globalThis & { __reachlineReadModel?: StoryReadModel };
 
+/** The process's read model if a page has used it yet (no store access). */
+export function currentReadModel(): StoryReadModel | undefined {
+  return cache.__reachlineReadModel;
+}
+
 /** The process's read model, loaded on first use. */
 export function getReadModel(): Promise<StoryReadModel> {
   cache.__reachlineReadModel ??= new StoryReadModel();
   return cache.__reachlineReadModel.ready();
+}
+
+/** Names this process in the `dashboard-changed` events it publishes. */
+export const PROCESS_TAG = `dashboard-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+
+/**
+ * After a change made through this dashboard process (an editor's number, a project's settings,
+ * an account): forgets this process's short-lived reads, drops its cached pages, and tells the
+ * other dashboard processes to do the same and to re-read the named stories. Publishing is best
+ * effort: without Redis the other processes catch up within SMALL_CACHE_TTL_MS and
+ * PAGE_CACHE_SECONDS, as before.
+ */
+export function announceChange(storyIds: string[] = []): void {
+  forgetCached();
+  const redis = getRedis();
+  if (!redis) return;
+  const event = {
+    type: 'dashboard-changed' as const,
+    storyIds: storyIds.slice(0, 1_000),
+    by: PROCESS_TAG,
+    at: new Date().toISOString(),
+  };
+  void redis.publish(CHANNELS.dashboardChanged, encodeEvent(event)).catch(() => undefined);
 }

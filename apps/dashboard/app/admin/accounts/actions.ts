@@ -8,6 +8,7 @@ import { requireRole } from '../../../lib/auth/guard';
 import { dashboardConfig } from '../../../lib/config';
 import { getStore } from '../../../lib/db';
 import { getI18n } from '../../../lib/i18n/server';
+import { announceChange } from '../../../lib/live/readModel';
 
 const PATH = '/admin/accounts';
 
@@ -28,6 +29,7 @@ export async function saveAccount(_prev: AdminFormState, form: FormData): Promis
   } catch (err) {
     return failed(t, err);
   }
+  announceChange(); // the overview's token warnings
   revalidatePath(PATH);
   revalidatePath('/admin/operations');
   return done(t('adminAccountSaved', { name: parsed.value.displayName }));
@@ -49,6 +51,7 @@ export async function removeAccount(
     }).lean();
     if (!account) return refused(t, { key: 'adminErrAccount' });
     await models.Account.deleteOne({ _id: account._id });
+    announceChange();
     revalidatePath(PATH);
     revalidatePath('/admin/operations');
     return done(t('adminAccountRemoved', { name: account.displayName }));

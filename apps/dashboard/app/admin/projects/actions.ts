@@ -2,13 +2,13 @@
 import { DEFAULT_KPI_TARGETS } from '@reachline/shared';
 import { projectObjectId } from '@reachline/shared/models';
 import { revalidatePath } from 'next/cache';
-import { forgetCached } from '../../../lib/smallCache';
 import { done, failed, isDuplicateKey, refused } from '../../../lib/admin/answer';
 import type { AdminFormState } from '../../../lib/admin/formState';
 import { parseNewProject, parseNewYear, parseYearSettings } from '../../../lib/admin/validation';
 import { requireRole } from '../../../lib/auth/guard';
 import { getStore } from '../../../lib/db';
 import { getI18n } from '../../../lib/i18n/server';
+import { announceChange } from '../../../lib/live/readModel';
 
 const PATH = '/admin/projects';
 
@@ -28,7 +28,7 @@ export async function addProject(_prev: AdminFormState, form: FormData): Promise
     if (isDuplicateKey(err)) return refused(t, { key: 'adminErrSlugTaken' });
     return failed(t, err);
   }
-  forgetCached();
+  announceChange();
   revalidatePath(PATH);
   return done(t('adminProjectAdded', { name }));
 }
@@ -77,9 +77,9 @@ export async function createYear(_prev: AdminFormState, form: FormData): Promise
     if (isDuplicateKey(err)) return refused(t, { key: 'adminErrYearExists' });
     return failed(t, err);
   }
-  forgetCached();
+  announceChange();
   revalidatePath(`${PATH}/${projectSlug}`);
-  forgetCached();
+  announceChange();
   revalidatePath(PATH);
   return done(t('adminYearCreated', { fy: fiscalYear }));
 }
@@ -103,7 +103,7 @@ export async function saveYear(_prev: AdminFormState, form: FormData): Promise<A
   } catch (err) {
     return failed(t, err);
   }
-  forgetCached();
+  announceChange();
   revalidatePath(`${PATH}/${projectSlug}`);
   return done(t('adminYearSaved', { fy: fiscalYear }));
 }

@@ -15,7 +15,7 @@ import { requireRole } from '../../../lib/auth/guard';
 import { getStore, StoreUnavailableError } from '../../../lib/db';
 import type { MessageKey } from '../../../lib/i18n/catalog';
 import { getI18n } from '../../../lib/i18n/server';
-import { getReadModel } from '../../../lib/live/readModel';
+import { announceChange, getReadModel } from '../../../lib/live/readModel';
 import { STORY_ID } from '../../../lib/queries/story';
 import { editContext } from './editing';
 import { field, parseBangkokLocal, parseReach } from './parse';
@@ -52,6 +52,7 @@ async function failure(err: unknown): Promise<EditState> {
 async function finish(touched: readonly string[], page: string, done: Done): Promise<never> {
   const model = await getReadModel();
   for (const id of touched) await model.refresh(id);
+  announceChange([...touched]);
   revalidatePath(`/stories/${page}`);
   redirect(`/stories/${page}?done=${done}`);
 }
@@ -146,6 +147,7 @@ export async function movePostAction(_prev: EditState, form: FormData): Promise<
   if (to === 'own') {
     const model = await getReadModel();
     for (const id of touched) await model.refresh(id);
+    announceChange(touched);
     revalidatePath(`/stories/${target.storyId}`);
     redirect(`/stories/${target.storyId}?done=split&new=${targetId}`);
   }
