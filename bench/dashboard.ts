@@ -52,6 +52,8 @@ interface RouteResult {
   rps: number;
   /** Answers the page cache gave (`X-Page-Cache: hit`). */
   hits: number;
+  /** Mean body size as sent (compressed when the server compressed it), bytes. */
+  bytes: number;
 }
 
 // ---- the load generator (runs in the child process) -------------------------------------------
@@ -67,6 +69,7 @@ async function runLoad(): Promise<void> {
   const latencies: number[] = [];
   let errors = 0;
   let hits = 0;
+  let bytes = 0;
   let next = 0;
   const deadline = Date.now() + seconds * 1000;
   const loop = async () => {
@@ -78,6 +81,7 @@ async function runLoad(): Promise<void> {
         await res.arrayBuffer();
         if (res.status !== 200) errors++;
         if (res.headers.get('x-page-cache') === 'hit') hits++;
+        bytes += Number(res.headers.get('content-length') ?? 0);
       } catch {
         errors++;
       }
@@ -98,6 +102,7 @@ async function runLoad(): Promise<void> {
     p99: q(0.99),
     rps: latencies.length / elapsed,
     hits,
+    bytes: latencies.length > 0 ? bytes / latencies.length : 0,
   });
 }
 
@@ -416,7 +421,7 @@ async function main(): Promise<void> {
         const r = await load({ url: dashboard.url, cookie, paths, clients, seconds });
         results.push({ route: `${route}, ${clients} client${clients === 1 ? '' : 's'}`, ...r });
         say(
-          `${route}: ${r.requests} requests, ${r.errors} errors, ${r.hits} from the page cache, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)}/s`,
+          `${route}: ${r.requests} requests, ${r.errors} errors, ${r.hits} from the page cache, ${(r.bytes / 1024).toFixed(1)} KB each, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)}/s`,
         );
       }
     const peak = peakRssMb(pid);

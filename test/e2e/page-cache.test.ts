@@ -6,7 +6,7 @@
  * to another session, a viewer, a signed-out or expired cookie, or a client-side navigation; and
  * PAGE_CACHE_SECONDS=0 turns it off.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { CHANNELS, encodeEvent } from '@reachline/shared';
 import { loadFy2564 } from '@reachline/shared/data';
 import {
@@ -218,6 +218,43 @@ describe('the page cache', () => {
     await expect
       .poll(async () => (await get('/?fy=2564', expiring.cookie)).status, { timeout: 10_000 })
       .toBe(307);
+  });
+
+  it('answers the read API again for the same token or session, and stops when the token is revoked', async () => {
+    const token = randomBytes(24).toString('base64url');
+    const _id = createHash('sha256').update(token).digest('hex');
+    await models.ApiToken.create({
+      _id,
+      name: 'page cache',
+      prefix: token.slice(0, 8),
+      createdBy: adminId,
+    });
+    const bearer = { authorization: `Bearer ${token}` };
+    const path = '/api/v1/stories?fy=2564&page=2';
+    const deadline = Date.now() + 30_000;
+    let first = await get(path, '', bearer);
+    let second = await get(path, '', bearer);
+    while (second.headers.get('x-page-cache') !== 'hit') {
+      if (Date.now() > deadline) throw new Error(`${path} was never answered from the cache`);
+      await new Promise((r) => setTimeout(r, 250));
+      first = await get(path, '', bearer);
+      second = await get(path, '', bearer);
+    }
+    expect(second.status).toBe(200);
+    expect(second.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(JSON.parse(second.body)).toEqual(JSON.parse(first.body));
+    expect((JSON.parse(second.body) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+
+    // Another caller with no right, or another token, never gets it.
+    const stranger = await get(path, '', { authorization: `Bearer ${'x'.repeat(40)}` });
+    expect(stranger.status).toBe(401);
+    expect(stranger.headers.get('x-page-cache')).not.toBe('hit');
+
+    // Revoked (by another program: the dashboard keeps a token's check for at most 5 s).
+    await models.ApiToken.updateOne({ _id }, { $set: { revoked: true } });
+    await expect
+      .poll(async () => (await get(path, '', bearer)).status, { timeout: 10_000 })
+      .toBe(401);
   });
 
   it('is off with PAGE_CACHE_SECONDS=0', async () => {

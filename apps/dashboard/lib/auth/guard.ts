@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { UserRole } from '@reachline/shared/models';
 import { forbidden, redirect } from 'next/navigation';
 import { getStore, storeProblemOf } from '../db';
+import { cachedFor, SMALL_CACHE_TTL_MS } from '../smallCache';
 import { currentUser, SESSION_COOKIE, type SignedInUser, userOfSessionToken } from './session';
 
 const RANK: Record<UserRole, number> = { viewer: 0, editor: 1, admin: 2 };
@@ -86,18 +87,13 @@ async function callerOf(
 ): Promise<ApiCaller | Response> {
   const auth = request.headers.get('authorization');
   if (auth) {
-    const match = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(auth.trim());
-    if (!match) return json(401, 'The Authorization header must be "Bearer <API token>".');
-    const { models } = await getStore();
-    const id = hashApiToken(match[1]!);
-    const token = await models.ApiToken.findById(id).lean();
-    if (!token || token.revoked) return json(401, 'This API token is unknown or was revoked.');
+    const token = await apiTokenOf(auth);
+    if (token === 'malformed')
+      return json(401, 'The Authorization header must be "Bearer <API token>".');
+    if (!token) return json(401, 'This API token is unknown or was revoked.');
     if (mutating || RANK[min] > RANK.viewer)
       return json(403, 'API tokens are read-only: sign in as an editor or admin for this.');
-    void models.ApiToken.updateOne({ _id: id }, { $set: { lastUsedAt: new Date() } }).catch(
-      () => undefined,
-    );
-    return { user: null, apiToken: { id: id.slice(0, 12), name: token.name }, role: 'viewer' };
+    return { user: null, apiToken: token, role: 'viewer' };
   }
 
   const cookie = cookieOf(request, SESSION_COOKIE);
@@ -105,6 +101,31 @@ async function callerOf(
   if (!user) return json(401, 'Sign in first, or send a read-only API token.');
   if (!hasRole(user, min)) return json(403, `This needs the ${min} role; you are ${user.role}.`);
   return { user, apiToken: null, role: user.role };
+}
+
+/**
+ * The read-only API token of an `Authorization: Bearer …` header: 'malformed', null (unknown or
+ * revoked), or its id and name. Read by `_id` (the token's hash) and kept SMALL_CACHE_TTL_MS, as
+ * sessions are; a revocation through the dashboard forgets it at once (announceChange). Its
+ * `lastUsedAt` is written at most once a minute per token and process, not on every request.
+ */
+export async function apiTokenOf(
+  authorization: string,
+): Promise<{ id: string; name: string } | null | 'malformed'> {
+  const match = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization.trim());
+  if (!match) return 'malformed';
+  const id = hashApiToken(match[1]!);
+  const token = await cachedFor(`apitoken:${id}`, SMALL_CACHE_TTL_MS, async () => {
+    const { models } = await getStore();
+    const doc = await models.ApiToken.findById(id).lean();
+    return doc && !doc.revoked ? { id: id.slice(0, 12), name: doc.name } : null;
+  });
+  if (token)
+    void cachedFor(`apitoken-used:${id}`, 60_000, async () => {
+      const { models } = await getStore();
+      await models.ApiToken.updateOne({ _id: id }, { $set: { lastUsedAt: new Date() } });
+    }).catch(() => undefined);
+  return token;
 }
 
 export function sameOrigin(request: Request): boolean {

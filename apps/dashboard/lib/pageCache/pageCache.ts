@@ -1,6 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { apiTokenOf } from '../auth/guard';
 import { SESSION_COOKIE, userOfSessionToken } from '../auth/session';
 import { dashboardConfig } from '../config';
 import { dataVersion } from '../dataVersion';
@@ -14,22 +15,25 @@ import { currentReadModel } from '../live/readModel';
  * Most of those renders repeat the last one: the data changes when the collector harvests, not
  * on every request. `front.mjs` asks this cache first for every request; it answers only:
  *   - a GET of the overview, the stories list or a story page (`CACHED_PATH`), as a full HTML
- *     document (never a React Server Components request of a client-side navigation);
- *   - with a valid session: the cookie is checked on every hit exactly as a render checks it
- *     (the session by `_id`, kept SMALL_CACHE_TTL_MS), so a sign-out, an expired or revoked
- *     session or a disabled user is never served a kept page;
- *   - for the same cookies, URL, host, language and encoding (the key), so no browser ever gets
- *     a page rendered for another;
+ *     document (never a React Server Components request of a client-side navigation), or of the
+ *     read API's `kpi`, `stories` and `stories/{id}` (`CACHED_API`, JSON);
+ *   - with a valid session, or for the read API a valid read-only API token: checked on every
+ *     hit exactly as a render checks it (by `_id`, kept SMALL_CACHE_TTL_MS), so a sign-out, an
+ *     expired or revoked session or token, or a disabled user is never served a kept answer;
+ *   - for the same cookies, Authorization, URL, host, language and encoding (the key), so no
+ *     browser or API client ever gets an answer made for another;
  *   - while `dataVersion()` is the one the page was rendered at (any collector event, any change
  *     made through any dashboard process drops every kept page at once) and for at most
  *     PAGE_CACHE_SECONDS (for what moves with the clock alone: "harvested 4 min ago");
  *   - only while this process is subscribed to the collector's Redis events: without REDIS_URL,
  *     or while Redis is unreachable, nothing would tell it of a change, so every page renders.
  * Everything else, and every miss, is rendered by Next.js as before; a miss's answer is kept if
- * it is a 200 HTML page without a Set-Cookie. Concurrent misses of one key wait for the first
+ * it is a 200 HTML page or JSON answer without a Set-Cookie. Concurrent misses of one key wait for the first
  * render instead of rendering it again. Bounded to MAX_BYTES (least recently used go first).
  */
 const CACHED_PATH = /^\/(?:stories(?:\/[0-9a-f]{24})?)?$/;
+/** The read API's GET routes (JSON), under the same rules. */
+const CACHED_API = /^\/api\/v1\/(?:kpi|stories(?:\/[0-9a-f]{24})?)$/;
 /** Request headers of client-side navigations, prefetches and server actions. */
 const NEXT_HEADERS = [
   'rsc',
@@ -112,13 +116,12 @@ export class PageCache {
     const url = req.url ?? '';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    if (!CACHED_PATH.test(path) || url.includes('_rsc=') || url.length > 2_000) return false;
+    const api = CACHED_API.test(path);
+    if ((!api && !CACHED_PATH.test(path)) || url.includes('_rsc=') || url.length > 2_000)
+      return false;
     if (req.headers.range || NEXT_HEADERS.some((h) => req.headers[h] !== undefined)) return false;
-    const cookies = headerText(req.headers.cookie);
-    const token = cookieValue(cookies, SESSION_COOKIE);
-    if (!token || token.length > 100) return false;
-    const user = await userOfSessionToken(token);
-    if (!user) return false; // Next.js renders the redirect to the sign-in page
+    const caller = await this.callerOf(req, api);
+    if (!caller) return false; // Next.js answers: the sign-in redirect, a 401, a 403
     const key = createHash('sha256')
       .update(
         [
@@ -126,9 +129,9 @@ export class PageCache {
           url,
           headerText(req.headers['accept-encoding']),
           headerText(req.headers['accept-language']),
-          cookies,
-          user.id,
-          user.role,
+          headerText(req.headers.cookie),
+          headerText(req.headers.authorization),
+          caller,
         ].join('\0'),
       )
       .digest('base64url');
@@ -142,6 +145,24 @@ export class PageCache {
     this.misses++;
     this.keepAnswer(key, res);
     return false;
+  }
+
+  /**
+   * Who asks, checked as the page or route handler would check it, or null when that check would
+   * not let a viewer through: a page needs a session cookie; the read API takes a session or a
+   * read-only API token (`Authorization: Bearer`, which then decides alone, as in guard.ts).
+   */
+  private async callerOf(req: IncomingMessage, api: boolean): Promise<string | null> {
+    const authorization = headerText(req.headers.authorization);
+    if (authorization) {
+      if (!api) return null;
+      const token = await apiTokenOf(authorization);
+      return token && token !== 'malformed' ? `token:${token.id}` : null;
+    }
+    const token = cookieValue(headerText(req.headers.cookie), SESSION_COOKIE);
+    if (!token || token.length > 100) return null;
+    const user = await userOfSessionToken(token);
+    return user ? `user:${user.id}:${user.role}` : null;
   }
 
   private answer(key: string, ttlMs: number, res: ServerResponse): boolean {
@@ -221,7 +242,7 @@ export class PageCache {
 
   private keep(key: string, version: number, res: ServerResponse, body: Buffer): void {
     const type = headerText(res.getHeader('content-type') as string | string[] | undefined);
-    if (res.statusCode !== 200 || !type.startsWith('text/html')) return;
+    if (res.statusCode !== 200 || !/^(?:text\/html|application\/json)\b/.test(type)) return;
     if (res.getHeader('set-cookie') !== undefined || version !== dataVersion()) return;
     if (!currentReadModel()?.listening) return;
     const headers: [string, string | string[]][] = [];

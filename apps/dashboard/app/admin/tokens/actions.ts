@@ -7,6 +7,7 @@ import { parseApiTokenId, parseTokenName } from '../../../lib/admin/validation';
 import { hashApiToken, requireRole } from '../../../lib/auth/guard';
 import { getStore } from '../../../lib/db';
 import { getI18n } from '../../../lib/i18n/server';
+import { announceChange } from '../../../lib/live/readModel';
 
 const PATH = '/admin/tokens';
 
@@ -52,6 +53,7 @@ export async function revokeApiToken(
     const token = await models.ApiToken.findById(parsed.value.tokenId, { name: 1 }).lean();
     if (!token) return refused(t, { key: 'adminErrApiToken' });
     await models.ApiToken.updateOne({ _id: token._id }, { $set: { revoked: true } });
+    announceChange(); // every dashboard process forgets the token at once
     revalidatePath(PATH);
     return done(t('adminApiTokenRevokedDone', { name: token.name }));
   } catch (err) {
