@@ -5,10 +5,11 @@
  * peak memory:
  *
  *   npx tsx bench/dashboard.ts [--stories 10000] [--snapshots 500000] [--clients 1,50]
- *                              [--seconds 15] [--page-cache-seconds 60]
+ *                              [--seconds 15] [--page-cache-seconds 60] [--client raw|fetch]
  *
  * --page-cache-seconds is the server's PAGE_CACHE_SECONDS (0: every page rendered, the cost of a
- * render); each route's line says how many answers came from the page cache.
+ * render); each route's line says how many answers came from the page cache. --client: how the
+ * load generator asks (runLoad explains; `raw`, like autocannon, does not inflate bodies).
  *
  * (`npm run bench -- dashboard`.) Services: Redis and the store from @reachline/dev-services
  * (the embedded FerretDB with the project's patches unless MONGODB_URI / MONGO_BACKEND say
@@ -22,6 +23,7 @@
  * server's peak RSS is VmHWM from /proc. A measurement, not a test.
  */
 import { fork } from 'node:child_process';
+import { Agent, get as httpGet } from 'node:http';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -52,20 +54,56 @@ interface RouteResult {
   rps: number;
   /** Answers the page cache gave (`X-Page-Cache: hit`). */
   hits: number;
-  /** Mean body size as sent (compressed when the server compressed it), bytes. */
+  /** Mean body size on the wire (compressed when the server compressed it), bytes. */
   bytes: number;
 }
 
 // ---- the load generator (runs in the child process) -------------------------------------------
 
 async function runLoad(): Promise<void> {
-  const { url, cookie, paths, clients, seconds } = JSON.parse(process.argv[3]!) as {
+  const { url, cookie, paths, clients, seconds, client } = JSON.parse(process.argv[3]!) as {
     url: string;
     cookie: string;
     paths: string[];
     clients: number;
     seconds: number;
+    client: LoadClient;
   };
+  // 'raw': node:http on keep-alive sockets, asking as a browser does (gzip, deflate, br) and
+  // reading the bytes without decompressing them, as autocannon does: what is timed is the
+  // server and the wire, not this process inflating every body on the same two cores.
+  // 'fetch': undici's fetch, which decompresses each body (the method of the earlier figures).
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const rawGet = (path: string) =>
+    new Promise<{ status: number; cache: string | undefined; bytes: number }>((resolve, reject) => {
+      const req = httpGet(
+        `${url}${path}`,
+        { agent, headers: { cookie, 'accept-encoding': 'gzip, deflate, br' } },
+        (res) => {
+          let n = 0;
+          res.on('data', (c: Buffer) => (n += c.length));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              cache: res.headers['x-page-cache'] as string | undefined,
+              bytes: n,
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+    });
+  const fetchGet = async (path: string) => {
+    const res = await fetch(`${url}${path}`, { headers: { cookie } });
+    await res.arrayBuffer();
+    return {
+      status: res.status,
+      cache: res.headers.get('x-page-cache') ?? undefined,
+      bytes: Number(res.headers.get('content-length') ?? 0),
+    };
+  };
+  const getOnce = client === 'fetch' ? fetchGet : rawGet;
   const latencies: number[] = [];
   let errors = 0;
   let hits = 0;
@@ -77,11 +115,10 @@ async function runLoad(): Promise<void> {
       const path = paths[next++ % paths.length]!;
       const t0 = performance.now();
       try {
-        const res = await fetch(`${url}${path}`, { headers: { cookie } });
-        await res.arrayBuffer();
+        const res = await getOnce(path);
         if (res.status !== 200) errors++;
-        if (res.headers.get('x-page-cache') === 'hit') hits++;
-        bytes += Number(res.headers.get('content-length') ?? 0);
+        if (res.cache === 'hit') hits++;
+        bytes += res.bytes;
       } catch {
         errors++;
       }
@@ -91,6 +128,7 @@ async function runLoad(): Promise<void> {
   const started = performance.now();
   await Promise.all(Array.from({ length: clients }, loop));
   const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
   latencies.sort((a, b) => a - b);
   const q = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
@@ -106,12 +144,15 @@ async function runLoad(): Promise<void> {
   });
 }
 
+type LoadClient = 'raw' | 'fetch';
+
 function load(opts: {
   url: string;
   cookie: string;
   paths: string[];
   clients: number;
   seconds: number;
+  client: LoadClient;
 }): Promise<Omit<RouteResult, 'route'>> {
   return new Promise((resolve, reject) => {
     const child = fork(import.meta.filename, ['--load', JSON.stringify(opts)], {
@@ -317,6 +358,7 @@ async function main(): Promise<void> {
       clients: { type: 'string', default: '1,50' },
       seconds: { type: 'string', default: '15' },
       'page-cache-seconds': { type: 'string', default: '60' },
+      client: { type: 'string', default: 'raw' },
     },
   });
   const stories = Number(values.stories);
@@ -324,6 +366,8 @@ async function main(): Promise<void> {
   const clientLevels = values.clients.split(',').map(Number);
   const seconds = Number(values.seconds);
   const pageCacheSeconds = values['page-cache-seconds'];
+  const client = values.client as LoadClient;
+  if (client !== 'raw' && client !== 'fetch') throw new Error('--client must be raw or fetch');
   if (!/^\d{1,4}$/.test(pageCacheSeconds))
     throw new Error('--page-cache-seconds must be a whole number from 0 (off) to 3600');
   for (const [name, v] of Object.entries({
@@ -418,7 +462,7 @@ async function main(): Promise<void> {
     const results: RouteResult[] = [];
     for (const clients of clientLevels)
       for (const [route, paths] of routes) {
-        const r = await load({ url: dashboard.url, cookie, paths, clients, seconds });
+        const r = await load({ url: dashboard.url, cookie, paths, clients, seconds, client });
         results.push({ route: `${route}, ${clients} client${clients === 1 ? '' : 's'}`, ...r });
         say(
           `${route}: ${r.requests} requests, ${r.errors} errors, ${r.hits} from the page cache, ${(r.bytes / 1024).toFixed(1)} KB each, p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, ${r.rps.toFixed(0)}/s`,
@@ -433,7 +477,7 @@ async function main(): Promise<void> {
         `| ${r.route} | ${r.requests} | ${r.errors} | ${r.hits} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.p99.toFixed(1)} |\n`,
       );
     process.stdout.write(
-      `\nstore: ${services.mongoKind}; ${stories} stories, ${snapshots} snapshots; ${clientLevels.join(' then ')} clients, ${seconds} s per route and level; PAGE_CACHE_SECONDS=${pageCacheSeconds}; dashboard peak RSS ${peak} MB; load average ${loadavg()
+      `\nstore: ${services.mongoKind}; ${stories} stories, ${snapshots} snapshots; ${clientLevels.join(' then ')} clients, ${seconds} s per route and level; PAGE_CACHE_SECONDS=${pageCacheSeconds}; load client ${client}; dashboard peak RSS ${peak} MB; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')}\n`,
     );

@@ -1,4 +1,5 @@
 import 'server-only';
+import { bumpDataVersion } from './dataVersion';
 import { ConfigError, loadConfig, serviceHostOf as hostOf } from '@reachline/shared/config';
 import { createModels, type ReachlineModels } from '@reachline/shared/models';
 import { isStoreUnavailable } from '@reachline/shared/store';
@@ -45,6 +46,13 @@ async function connect(): Promise<Store> {
  * while running: stopped, restarting, network cut), else null (a bug: let it surface).
  */
 export function storeProblemOf(err: unknown): StoreUnavailableError | null {
+  const problem = storeProblemMessage(err);
+  // Whatever was rendered or answered around a store failure must not be kept by the page cache.
+  if (problem) bumpDataVersion();
+  return problem;
+}
+
+function storeProblemMessage(err: unknown): StoreUnavailableError | null {
   if (err instanceof StoreUnavailableError) return err;
   if (!isStoreUnavailable(err)) return null;
   let host = 'the store';
