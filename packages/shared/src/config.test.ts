@@ -38,6 +38,7 @@ describe('loadConfig: defaults', () => {
       COLLECTOR_CLOCK: 'system',
       KPI_THRESHOLD: 3000,
       SESSION_TTL_HOURS: 12,
+      PAGE_CACHE_SECONDS: 60,
     });
   });
 
@@ -85,6 +86,7 @@ describe('loadConfig: valid values', () => {
     ['COLLECTOR_CONCURRENCY', ' 1 ', 1, {}],
     ['HARVEST_TICK_CRON', '*/5 * * * * *', '*/5 * * * * *', {}],
     ['KPI_THRESHOLD', '5000', 5000, {}],
+    ['PAGE_CACHE_SECONDS', '0', 0, {}],
   ] as const)('%s=%s -> %s', (key, value, expected, extra) => {
     expect(loadConfig({ ...extra, [key]: value })[key]).toBe(expected);
   });
@@ -193,6 +195,11 @@ describe('loadConfig: malformed values', () => {
       'KPI_THRESHOLD',
       '-3000',
       'KPI_THRESHOLD is malformed: expected a whole number of people, at least 1 (got "-3000")',
+    ],
+    [
+      'PAGE_CACHE_SECONDS',
+      '1h',
+      'PAGE_CACHE_SECONDS is malformed: expected how long a rendered page may be served again while nothing changed, 0 to 3600 (0: off) (got "1h")',
     ],
   ])('%s=%s', (key, value, message) => {
     const err = configError({ [key]: value });
