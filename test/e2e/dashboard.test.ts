@@ -193,9 +193,10 @@ describe('dashboard overview', () => {
 });
 
 describe('dashboard start-up', () => {
+  // The production entry (the Docker image's CMD): Next.js's handler behind the page cache.
   const server = resolve(
     import.meta.dirname,
-    '../../apps/dashboard/.next/standalone/apps/dashboard/server.js',
+    '../../apps/dashboard/.next/standalone/apps/dashboard/front.mjs',
   );
   it.each([
     ['a missing MONGODB_URI', {}, /^reachline dashboard: MONGODB_URI is missing/m],
