@@ -28,8 +28,9 @@ import { currentReadModel } from '../live/readModel';
  *   - only while this process is subscribed to the collector's Redis events: without REDIS_URL,
  *     or while Redis is unreachable, nothing would tell it of a change, so every page renders.
  * Everything else, and every miss, is rendered by Next.js as before; a miss's answer is kept if
- * it is a 200 HTML page or JSON answer without a Set-Cookie. Concurrent misses of one key wait for the first
- * render instead of rendering it again. Bounded to MAX_BYTES (least recently used go first).
+ * it is a 200 HTML page or JSON answer without a Set-Cookie. Concurrent misses of one key wait
+ * for the first render instead of rendering it again. Bounded to MAX_BYTES (least recently used
+ * go first).
  */
 const CACHED_PATH = /^\/(?:stories(?:\/[0-9a-f]{24})?)?$/;
 /** The read API's GET routes (JSON), under the same rules. */
@@ -64,13 +65,6 @@ interface Entry {
   body: Buffer;
 }
 
-export interface PageCacheStats {
-  entries: number;
-  bytes: number;
-  hits: number;
-  misses: number;
-}
-
 function cookieValue(header: string, name: string): string | undefined {
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
@@ -99,12 +93,6 @@ export class PageCache {
   private readonly entries = new Map<string, Entry>();
   private readonly rendering = new Map<string, Promise<void>>();
   private bytes = 0;
-  private hits = 0;
-  private misses = 0;
-
-  stats(): PageCacheStats {
-    return { entries: this.entries.size, bytes: this.bytes, hits: this.hits, misses: this.misses };
-  }
 
   /**
    * Answers `req` from the cache and returns true, or returns false for Next.js to render it
@@ -142,7 +130,6 @@ export class PageCache {
       await Promise.race([inProgress, new Promise((r) => setTimeout(r, WAIT_FOR_RENDER_MS))]);
       if (this.answer(key, ttlMs, res)) return true;
     }
-    this.misses++;
     this.keepAnswer(key, res);
     return false;
   }
@@ -179,7 +166,6 @@ export class PageCache {
     // Most recently used last, so eviction takes the oldest first.
     this.entries.delete(key);
     this.entries.set(key, entry);
-    this.hits++;
     res.statusCode = entry.status;
     for (const [name, value] of entry.headers) res.setHeader(name, value);
     res.setHeader('content-length', entry.body.length);
