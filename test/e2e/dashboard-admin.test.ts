@@ -23,6 +23,7 @@ import {
   startTestDashboard,
   TEST_ADMIN,
   seriousAxeViolations,
+  ADMIN_PAGES,
 } from '../helpers/dashboard';
 import { fy2564ReportDates, harvestFy2564 } from '../helpers/harvestedYear';
 import { useTestDatabase } from '../helpers/services';
@@ -42,15 +43,6 @@ const serverOutput: string[] = [];
 const EDITOR = { email: 'editor@reachline.test', password: 'editor password 123' };
 const VIEWER = { email: 'viewer@reachline.test', password: 'viewer password 123' };
 const ACCOUNT_TOKEN = `EAAB${randomBytes(24).toString('hex')}`;
-const ADMIN_PAGES = [
-  '/admin',
-  '/admin/users',
-  '/admin/accounts',
-  '/admin/projects',
-  '/admin/projects/infographics?fy=2564',
-  '/admin/tokens',
-  '/admin/operations',
-];
 
 /** Server-action requests the admin's browser sent, by a label, to replay as other roles. */
 interface CapturedAction {

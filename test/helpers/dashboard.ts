@@ -141,3 +141,14 @@ export function cardValues(html: string): Record<string, string> {
   for (const m of html.matchAll(card)) out[m[1] ?? ''] = m[2] ?? '';
   return out;
 }
+
+/** Every admin page (the project slug is the first project's, the seed's). */
+export const ADMIN_PAGES: readonly string[] = [
+  '/admin',
+  '/admin/users',
+  '/admin/accounts',
+  '/admin/projects',
+  '/admin/projects/infographics?fy=2564',
+  '/admin/tokens',
+  '/admin/operations',
+];

@@ -15,6 +15,7 @@ import { importFy2564 } from '@reachline/shared/seed';
 import { writeMonthDraft } from '@reachline/shared/store';
 import bcrypt from 'bcryptjs';
 import { Types } from 'mongoose';
+import { ADMIN_PAGES } from '../helpers/dashboard';
 import type { TestDatabase } from '../helpers/services';
 
 /** A title that would run script if any page, export or report put it into HTML unescaped. */
@@ -53,13 +54,7 @@ export function dashboardPages(fx: Pick<SecurityFixture, 'plainStoryId' | 'month
     '/stories?fy=2564',
     `/stories/${fx.plainStoryId}`,
     `/reports?fy=2564&month=${fx.monthKey}`,
-    '/admin',
-    '/admin/users',
-    '/admin/accounts',
-    '/admin/projects',
-    '/admin/projects/infographics?fy=2564',
-    '/admin/tokens',
-    '/admin/operations',
+    ...ADMIN_PAGES,
   ];
 }
 
