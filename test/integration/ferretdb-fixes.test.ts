@@ -1,7 +1,7 @@
 /**
- * The two changes tools/ferretdb makes to FerretDB 1.24.2 (tools/ferretdb/patches.json), checked
- * against the store under test: `_id` lookups search the `_id_` index instead of scanning the
- * table, and update commands of more than 100 statements (or many concurrent bulk updates) answer
+ * The changes tools/ferretdb makes to FerretDB 1.24.2 (tools/ferretdb/patches.json), checked
+ * against the store under test: `_id` lookups, single or by an `$in` list, search the `_id_` index
+ * instead of scanning the table, and update commands of more than 100 statements (or many concurrent bulk updates) answer
  * instead of waiting forever for a pooled SQLite connection. Against MongoDB the same tests pass
  * (an index plan: IXSCAN, IDHACK or EXPRESS); against FerretDB's PostgreSQL handler the explain
  * test only checks the pushdown, as PostgreSQL scans there (see packages/dev-services/README.md).
@@ -104,6 +104,51 @@ describe('_id lookups use the _id_ index', () => {
   });
 });
 
+describe('_id $in lookups use the _id_ index', () => {
+  it('explains find({_id: {$in}}) as index searches and returns exactly the listed documents', async () => {
+    const c = coll('by_id_in');
+    const oids = Array.from({ length: 1500 }, () => new Types.ObjectId());
+    await c.insertMany(
+      Array.from({ length: 1500 }, (_, i) => ({ _id: id(i), n: i, pad: PAD })),
+      { ordered: false },
+    );
+    await c.insertMany(
+      oids.map((o, i) => ({ _id: o, n: 10_000 + i, pad: PAD })),
+      { ordered: false },
+    );
+    const ferret = await isFerretdb();
+    // Late and early rows, a missing one, a repeated one, and both _id types in one list.
+    const wanted = [id(1499), id(3), 'd-missing', id(3), oids[1400]!, oids[0]!];
+    const plan = JSON.stringify(await c.find({ _id: { $in: wanted } }).explain());
+    if (ferret && !plan.includes('"Node Type"')) {
+      expect(plan).toMatch(/SEARCH \S+ USING INDEX \S+__id_ /);
+      expect(plan).not.toMatch(/detail=SCAN/);
+    } else if (!ferret) {
+      expect(plan).toMatch(/IXSCAN|IDHACK|EXPRESS/);
+    }
+    const ns = (docs: { n: number }[]) => docs.map((d) => d.n).sort((a, b) => a - b);
+    expect(ns(await c.find({ _id: { $in: wanted } }).toArray())).toEqual([3, 1499, 10_000, 11_400]);
+    // What is not pushed down still answers correctly: another condition beside $in, a list
+    // with a number in it, a list over 1,000 values, an empty list.
+    expect(ns(await c.find({ _id: { $in: wanted }, n: { $gt: 5 } }).toArray())).toEqual([
+      1499, 10_000, 11_400,
+    ]);
+    expect(ns(await c.find({ _id: { $in: [id(7), 7 as unknown as string] } }).toArray())).toEqual([
+      7,
+    ]);
+    const many = Array.from({ length: 1200 }, (_, i) => id(i * 2));
+    expect(await c.countDocuments({ _id: { $in: many } })).toBe(750);
+    expect(await c.find({ _id: { $in: [] } }).toArray()).toEqual([]);
+    // updateMany by an _id list goes through the same query.
+    const upd = await c.updateMany(
+      { _id: { $in: [id(10), id(11), 'd-none'] } },
+      { $set: { n: -1 } },
+    );
+    expect(upd).toMatchObject({ matchedCount: 2, modifiedCount: 2 });
+    expect(await c.countDocuments({ n: -1 })).toBe(2);
+  });
+});
+
 describe('update commands of more than 100 statements answer', () => {
   it('applies one bulkWrite of 500 updateOne', async () => {
     const c = coll('bulk500');
@@ -160,9 +205,12 @@ describe('tools/ferretdb/patches.json', () => {
     try {
       const { patches } = readFerretdbPatches(root);
       expect(patches.length).toBeGreaterThanOrEqual(2);
-      for (const p of patches) {
-        mkdirSync(join(dir, p.file, '..'), { recursive: true });
-        writeFileSync(join(dir, p.file), `// before\n${p.find.join('\n')}\n// after\n`);
+      // Each file holds the upstream texts of every patch made to it.
+      const files = new Map<string, string[]>();
+      for (const p of patches) files.set(p.file, [...(files.get(p.file) ?? []), p.find.join('\n')]);
+      for (const [file, texts] of files) {
+        mkdirSync(join(dir, file, '..'), { recursive: true });
+        writeFileSync(join(dir, file), `// before\n${texts.join('\n// between\n')}\n// after\n`);
       }
       applyFerretdbPatches(dir, patches, 'fake@v0');
       // Applied once, the texts are gone: applying again must fail, naming file and text.

@@ -24,6 +24,7 @@ import {
   createModels,
   DEFAULT_PROJECT_ID,
   ensureIndexes,
+  findByIds,
   postObjectId,
   type ReachlineModels,
   reportObjectId,
@@ -186,8 +187,11 @@ async function harvestNow(
   const tick = await rt.pipeline.tickHarvest();
   out(`harvesting ${tick.claimed} post(s) in ${tick.jobs} job(s)…`);
   await rt.pipeline.drain(30 * 60_000);
-  const fresh = await Promise.all(posts.map((p) => models.Post.findById(p._id).lean()));
-  const read = fresh.filter((p) => p?.lastHarvestAt && p.lastHarvestAt >= now).length;
+  const fresh = await findByIds(
+    models.Post,
+    posts.map((p) => p._id),
+  );
+  const read = [...fresh.values()].filter((p) => p.lastHarvestAt && p.lastHarvestAt >= now).length;
   out(
     `done: ${read} of ${posts.length} post(s) read now; the rest are paused, throttled or failed (see "status").`,
   );

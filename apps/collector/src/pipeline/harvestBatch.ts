@@ -19,6 +19,7 @@ import {
 } from '@reachline/shared';
 import {
   DEFAULT_PROJECT_ID,
+  findByIds,
   harvestRunObjectId,
   historyPointKey,
   snapshotBucket,
@@ -193,10 +194,11 @@ export async function harvestBatch(
   }
 
   const byExternal = new Map(data.posts.map((p) => [p.externalId, p.postId]));
-  const posts = new Map<string, PostDoc>();
-  for (const doc of await Promise.all(data.posts.map((p) => Post.findById(p.postId).lean()))) {
-    if (doc) posts.set(String(doc._id), doc);
-  }
+  // The batch's posts in one command by `_id` (a post removed meanwhile is simply absent).
+  const posts: Map<string, PostDoc> = await findByIds(
+    Post,
+    data.posts.map((p) => p.postId),
+  );
   const slotAt = new Date(data.slotAt);
 
   // 1. Snapshots.

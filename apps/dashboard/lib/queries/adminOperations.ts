@@ -1,6 +1,6 @@
 import 'server-only';
 import type { Platform } from '@reachline/shared';
-import { harvestRunObjectId, type HarvestRunStatus } from '@reachline/shared/models';
+import { findByIds, harvestRunObjectId, type HarvestRunStatus } from '@reachline/shared/models';
 import {
   type FailedJob,
   jobCounts,
@@ -56,11 +56,13 @@ export async function getOperationsView(limit = 20): Promise<OperationsView> {
     queues = (err as Error).message.split('\n')[0]!.slice(0, 200);
   }
   const { models } = await getStore();
-  const docs = await Promise.all(
-    jobIds.map((id) => models.HarvestRun.findById(harvestRunObjectId(id)).lean()),
+  const byId = await findByIds(
+    models.HarvestRun,
+    jobIds.map((id) => harvestRunObjectId(id)),
   );
-  const runs = docs
-    .filter((d) => d !== null)
+  const runs = jobIds
+    .map((id) => byId.get(String(harvestRunObjectId(id))))
+    .filter((d) => d !== undefined)
     .map((d) => ({
       id: String(d._id),
       platform: d.platform,

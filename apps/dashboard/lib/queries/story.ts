@@ -6,7 +6,7 @@ import {
   type Platform,
   type StoryReachMode,
 } from '@reachline/shared';
-import type { HistoryPoint, StoryMember } from '@reachline/shared/models';
+import { findByIds, type HistoryPoint, type StoryMember } from '@reachline/shared/models';
 import { YearSettingsCache } from '@reachline/shared/store';
 import { Types } from 'mongoose';
 import { getStore } from '../db';
@@ -75,10 +75,12 @@ export async function getStoryPage(storyId: string): Promise<StoryPageData | nul
     story.members instanceof Map ? Object.fromEntries(story.members) : (story.members ?? {})
   ) as Record<string, StoryMember>;
   const ids = story.postIds.map(String);
-  const [posts, histories] = await Promise.all([
-    Promise.all(ids.map((id) => models.Post.findById(id).lean())),
-    Promise.all(ids.map((id) => models.PostHistory.findById(id).lean())),
+  const [postsById, historiesById] = await Promise.all([
+    findByIds(models.Post, ids),
+    findByIds(models.PostHistory, ids),
   ]);
+  const posts = ids.map((id) => postsById.get(id) ?? null);
+  const histories = ids.map((id) => historiesById.get(id) ?? null);
   settingsCache.__reachlineStorySettings ??= new YearSettingsCache(models, 5_000);
   const settings = await settingsCache.__reachlineStorySettings.get(
     story.period.fiscalYear,

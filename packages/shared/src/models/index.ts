@@ -23,6 +23,7 @@ import { type StoryDoc, storySchema } from './stories';
 import { type UserDoc, userSchema } from './users';
 
 export * from './accounts';
+export * from './byIds';
 export * from './harvestRuns';
 export * from './ids';
 export * from './kpiFigures';

@@ -9,6 +9,7 @@ import { Types } from 'mongoose';
 import { encodeEvent, CHANNELS, type StoryChangedEvent } from '../events';
 import type { StoryReachMode } from '../kpi';
 import {
+  findByIds,
   kpiFiguresId,
   periodFieldsOf,
   type MonthFigures,
@@ -146,10 +147,14 @@ export async function applyStoryChangesLocked(
       else byStory.set(key, [c]);
     }
     const events: StoryChangedEvent[] = [];
-    // Read every story of the batch at once (by `_id`: `$in` would scan on the embedded store),
-    // write them in one bulkWrite: the lock is held for a few round trips, not two per story.
+    // Read every story of the batch in one command by `_id` (models/byIds.ts), write them in one
+    // bulkWrite: the lock is held for a few round trips, not two per story.
     const groups = [...byStory.values()];
-    const current = await Promise.all(groups.map((g) => Story.findById(g[0]!.storyId).lean()));
+    const storedStories = await findByIds(
+      Story,
+      groups.map((g) => g[0]!.storyId),
+    );
+    const current = groups.map((g) => storedStories.get(String(g[0]!.storyId)));
     const storyOps = [];
     /** Imported posts whose story now holds the discovered post instead. */
     const superseded: string[] = [];
