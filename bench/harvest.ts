@@ -55,6 +55,7 @@ import { EXTENDED_HARVEST_INTERVAL_MS, cadenceFor } from '@reachline/shared';
 import {
   createModels,
   ensureIndexes,
+  isFerretdb,
   periodFieldsOf,
   postObjectId,
   snapshotBucket,
@@ -205,9 +206,10 @@ async function freshSnapshotCollection(conn: Connection, name: string) {
     await coll.createIndex(ix.key, { unique: ix.unique === true, name: ix.name! });
   }
   if (indexes.length <= 1) {
-    // The collector's collection does not exist yet: the model's own indexes.
+    // The collector's collection does not exist yet: the model's own indexes, as ensureIndexes
+    // makes them (on FerretDB the unique ones only).
     await coll.createIndex({ postId: 1, bucket: 1 }, { unique: true });
-    await coll.createIndex({ postId: 1, capturedAt: -1 });
+    if (!(await isFerretdb(conn))) await coll.createIndex({ postId: 1, capturedAt: -1 });
   }
   return coll;
 }

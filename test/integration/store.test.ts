@@ -8,6 +8,7 @@ import { loadFy2564 } from '@reachline/shared/data';
 import {
   createModels,
   ensureIndexes,
+  isFerretdb,
   periodFieldsOf,
   type ReachlineModels,
   snapshotBucket,
@@ -125,6 +126,53 @@ describe('every model round-trips through the store', () => {
     const readAccount = await models.Account.findById(account._id).lean();
     expect(readAccount?.encryptedToken).toMatch(/^v1:/);
     expect(readAccount?.encryptedToken).not.toContain('page-token-1');
+  });
+});
+
+describe('indexes', () => {
+  const specsOf = async (model: ReachlineModels[keyof ReachlineModels]) =>
+    (
+      (await model.collection.listIndexes().toArray()) as {
+        name: string;
+        key: Record<string, number>;
+        unique?: boolean;
+      }[]
+    ).filter((ix) => ix.name !== '_id_');
+
+  it('are the unique ones on FerretDB (secondary ones serve no query there) and all on MongoDB', async () => {
+    const ferret = await isFerretdb(db.connection);
+    for (const name of ['Post', 'ReachSnapshot', 'Story', 'HarvestRun'] as const) {
+      const declared = models[name].schema.indexes();
+      const expected = declared
+        .filter(([, o]) => !ferret || o.unique === true)
+        .map(([fields]) => JSON.stringify(fields))
+        .sort();
+      const specs = await specsOf(models[name]);
+      expect(specs.map((ix) => JSON.stringify(ix.key)).sort(), name).toEqual(expected);
+      for (const ix of specs) {
+        const options = declared.find(([f]) => JSON.stringify(f) === JSON.stringify(ix.key))![1];
+        expect(ix.unique === true, `${name} ${ix.name}`).toBe(options.unique === true);
+      }
+    }
+    // The unique ones are enforced (and are what makes harvests and imports idempotent).
+    expect(models.Post.schema.indexes().some(([, o]) => o.unique === true)).toBe(true);
+  });
+
+  it('on FerretDB, drops a secondary index an earlier version created, and keeps the rest', async () => {
+    if (!(await isFerretdb(db.connection))) {
+      // MongoDB keeps every declared index: ensureIndexes again changes nothing.
+      const before = await specsOf(models.Post);
+      await ensureIndexes(models);
+      expect(await specsOf(models.Post)).toEqual(before);
+      return;
+    }
+    await models.Post.collection.createIndex({ storyId: 1 });
+    await models.Post.collection.createIndex({ title: 1 }); // not declared by the schema
+    expect((await specsOf(models.Post)).map((ix) => ix.name)).toContain('storyId_1');
+    await ensureIndexes(models);
+    const names = (await specsOf(models.Post)).map((ix) => ix.name).sort();
+    expect(names).toEqual(['platform_1_externalId_1', 'title_1']);
+    await models.Post.collection.dropIndex('title_1');
   });
 });
 

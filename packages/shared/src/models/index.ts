@@ -24,6 +24,7 @@ import { type UserDoc, userSchema } from './users';
 
 export * from './accounts';
 export * from './byIds';
+export * from './indexes';
 export * from './harvestRuns';
 export * from './ids';
 export * from './kpiFigures';
@@ -95,21 +96,4 @@ export function createModels(connection: Connection): ReachlineModels {
     Session: bind(connection, 'Session', sessionSchema),
     ApiToken: bind(connection, 'ApiToken', apiTokenSchema),
   };
-}
-
-/**
- * Creates every model's indexes, one model after another: concurrent index DDL on FerretDB can
- * deadlock, and a failure should name the model it came from.
- */
-export async function ensureIndexes(models: ReachlineModels): Promise<void> {
-  for (const [name, model] of Object.entries(models) as [string, Model<unknown>][]) {
-    try {
-      await model.createIndexes();
-    } catch (err) {
-      throw new Error(
-        `Creating indexes for ${name} (${model.collection.collectionName}) failed: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
-  }
 }

@@ -163,6 +163,22 @@ export async function applyStoryChangesLocked(
       const story = current[index];
       const founding = storyChanges.find((c) => c.kind === 'add');
       if (!story && !founding) continue; // the story was removed by an editor meanwhile
+      // A harvest that read the numbers already stored changes nothing: no write, no event (a
+      // post whose curve has flattened is read again and again at the same reach).
+      if (
+        story &&
+        story.threshold === settings.threshold &&
+        story.reachMode === settings.storyReach &&
+        storyChanges.every((c) => {
+          if (c.kind !== 'reach') return false;
+          const m = (story.members as unknown as Record<string, StoryMember> | undefined)?.[
+            String(c.postId)
+          ];
+          return m === undefined || m.reach === c.reach;
+        })
+      ) {
+        continue;
+      }
       const members: Record<string, StoryMember> = {
         ...((story?.members as unknown as Record<string, StoryMember>) ?? {}),
       };
