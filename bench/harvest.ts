@@ -27,7 +27,10 @@
  *   3. the naive collector: the same posts, `GET {post-id}/insights?metric=…` one by one with the
  *      same number in flight, each snapshot (same document as the collector's) inserted with
  *      insertOne into a fresh collection with the same indexes as reach_snapshots;
- *   4. raw inserts: the collector's own snapshot documents read back, then insertMany of 50 at a
+ *   4. the floor: the collector's own Facebook connector reads the same posts 50 to a call and
+ *      each call's snapshots go in with one insertMany, with nothing else kept (no queue, post,
+ *      chart, story, figures, run or event): what a harvest costs before it keeps anything;
+ *   5. raw inserts: the collector's own snapshot documents read back, then insertMany of 50 at a
  *      time into a fresh collection with the same indexes, one call in flight and then
  *      --concurrency calls in flight.
  * HTTP calls come from the simulator's request log counts (cleared before each part); peak RSS is
@@ -69,6 +72,7 @@ import mongoose, { Types, type Connection } from 'mongoose';
 import { addAccount } from '../apps/collector/src/accounts';
 import { ManualClock } from '../apps/collector/src/clock';
 import { connectStore as connectCollector } from '../apps/collector/src/connect';
+import { createConnector } from '../apps/collector/src/connectors';
 import { readingOfInsights } from '../apps/collector/src/connectors/graph';
 import { createLogger } from '../apps/collector/src/log';
 import { createRuntime, type Runtime } from '../apps/collector/src/pipeline/runtime';
@@ -670,6 +674,104 @@ async function roleNaive(cfg: ChildConfig): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Child: the floor, a collector that keeps nothing but the snapshots
+
+/**
+ * What a harvest costs with no state at all: the collector's own Facebook connector reads the
+ * posts 50 to a call (the Batch API, as the collector does), and each call's snapshots go in with
+ * one insertMany of 50; no queue, no post, chart, story, figures, run or event. The distance from
+ * here to raw inserts is the HTTP side; from the collector to here, everything a harvest keeps.
+ */
+async function roleFloor(cfg: ChildConfig): Promise<void> {
+  const admin = new SimAdminClient(cfg.sim.url, cfg.sim.adminToken);
+  const catalog = await admin.posts({ platform: 'facebook', limit: 200_000 });
+  const posts = catalog.posts.map((p) => ({ id: p.id, publishedAt: new Date(p.publishedAt) }));
+  const conn = await connectStore(cfg.mongoUri);
+  const coll = await freshSnapshotCollection(conn, 'floor_snapshots');
+  const connector = createConnector('facebook', { baseUrl: cfg.sim.facebookBase });
+  const account = {
+    platform: 'facebook' as const,
+    externalId: cfg.sim.facebook.accountId,
+    token: cfg.sim.facebook.token,
+  };
+  const runId = new Types.ObjectId();
+  const now = AT;
+  await admin.clearRequests();
+  const rss = new RssSampler();
+  const baseRss = process.memoryUsage.rss();
+  rss.start();
+  const cpu0 = cpuSnapshot(cfg.pids);
+  const deadline = Date.now() + cfg.maxMs;
+  let next = 0;
+  let stored = 0;
+  let failed = 0;
+  const t0 = performance.now();
+  const timer = setInterval(() => {
+    const s = (performance.now() - t0) / 1000;
+    progress(
+      `floor ${fmt(cfg.size)}: ${fmt(stored)}/${fmt(posts.length)} posts, ` +
+        `${fmt(stored / s)} posts/s, rss ${mb(process.memoryUsage.rss())} MB`,
+    );
+  }, PROGRESS_MS);
+  await Promise.all(
+    Array.from({ length: cfg.concurrency }, async () => {
+      while (next < posts.length && Date.now() < deadline) {
+        const batch = posts.slice(next, next + 50);
+        next += batch.length;
+        const byId = new Map(batch.map((p) => [p.id, p]));
+        const result = await connector.readReach(
+          account,
+          batch.map((p) => p.id),
+          { now },
+        );
+        const docs = [];
+        for (const r of result.readings) {
+          const post = byId.get(r.externalId);
+          if (!post || r.reach === null) continue;
+          const postId = postObjectId('facebook', post.id);
+          const interval =
+            cadenceFor(now.getTime() - post.publishedAt.getTime()) ?? EXTENDED_HARVEST_INTERVAL_MS;
+          const bucket = snapshotBucket(now, interval);
+          docs.push({
+            _id: snapshotId(postId, bucket),
+            postId,
+            bucket,
+            capturedAt: now,
+            reach: Math.round(r.reach),
+            metric: r.metric,
+            metrics: r.metrics,
+            rawPayload: trimRawPayload(r.raw),
+            source: 'api' as const,
+            harvestRunId: runId,
+            enteredBy: null,
+          });
+        }
+        if (docs.length > 0) await coll.insertMany(docs, { ordered: false });
+        stored += docs.length;
+        failed += batch.length - docs.length;
+      }
+    }),
+  );
+  clearInterval(timer);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuDelta(cpu0, cpuSnapshot(cfg.pids));
+  const peak = rss.stop();
+  const calls = await simCounts(admin);
+  await conn.close();
+  emit({
+    done: stored + failed === posts.length,
+    posts: posts.length,
+    stored,
+    failed,
+    seconds,
+    calls,
+    baseRss,
+    peakRss: peak,
+    cpu,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Child: raw inserts of the collector's own snapshot documents
 
 async function roleRaw(cfg: ChildConfig): Promise<void> {
@@ -836,6 +938,8 @@ interface SizeResult {
   discover: DiscoverResult;
   harvest: HarvestResult;
   naive?: NaiveResult;
+  /** The floor: batch reads and insertMany, nothing kept (same shape as the naive result). */
+  floor?: NaiveResult;
   raw?: RawResult;
 }
 
@@ -894,6 +998,13 @@ function printTables(
           `${fmt(n.stored)} | ${fmt(n.seconds, 1)} | ${fmt(n.stored / n.seconds)} | ${fmt(n.calls)} | ` +
           `${(n.calls / Math.max(1, n.stored)).toFixed(4)} | ${mb(n.baseRss)} → ${mb(n.peakRss)} | ${cpuCol(n.cpu)} |`,
       );
+    const fl = r.floor;
+    if (fl)
+      console.log(
+        `| ${fmt(r.size)} | floor: batch reads of 50 + insertMany, nothing kept${fl.done ? '' : ' (stopped at the time limit)'} | ` +
+          `${fmt(fl.stored)} | ${fmt(fl.seconds, 1)} | ${fmt(fl.stored / fl.seconds)} | ${fmt(fl.calls)} | ` +
+          `${(fl.calls / Math.max(1, fl.stored)).toFixed(4)} | ${mb(fl.baseRss)} → ${mb(fl.peakRss)} | ${cpuCol(fl.cpu)} |`,
+      );
     const raw = r.raw;
     if (raw) {
       for (const [k, part] of Object.entries(raw)) {
@@ -919,6 +1030,10 @@ function printTables(
         `${rate >= 0.8 * rawRate ? 'met' : 'MISSED'}; peak RSS ${mb(h.peakRss)} MB` +
         (r.naive
           ? `; vs naive: ${fmt(rate / (r.naive.stored / r.naive.seconds), 2)}× its speed`
+          : '') +
+        (r.floor
+          ? `; the floor (nothing kept) ${fmt(r.floor.stored / r.floor.seconds)} posts/s = ` +
+            `${fmt((100 * r.floor.stored) / r.floor.seconds / rawRate, 1)} % of raw inserts`
           : ''),
     );
   }
@@ -979,6 +1094,7 @@ async function main(): Promise<void> {
     if (role === 'discover') return roleDiscover(config);
     if (role === 'harvest') return roleHarvest(config);
     if (role === 'naive') return roleNaive(config);
+    if (role === 'floor') return roleFloor(config);
     if (role === 'raw') return roleRaw(config);
     if (role === 'tick') return roleTick(config);
     throw new Error(`unknown role ${role}`);
@@ -1057,6 +1173,8 @@ async function main(): Promise<void> {
           progress(`${fmt(size)} posts: naive collector…`);
           result.naive = await runChild<NaiveResult>('naive', cfg);
         }
+        progress(`${fmt(size)} posts: the floor (batch reads + insertMany, nothing else)…`);
+        result.floor = await runChild<NaiveResult>('floor', cfg);
         progress(`${fmt(size)} posts: raw inserts…`);
         result.raw = await runChild<RawResult>('raw', cfg);
       } catch (err) {
