@@ -72,7 +72,7 @@ import mongoose, { Types, type Connection } from 'mongoose';
 import { addAccount } from '../apps/collector/src/accounts';
 import { ManualClock } from '../apps/collector/src/clock';
 import { connectStore as connectCollector } from '../apps/collector/src/connect';
-import { createConnector } from '../apps/collector/src/connectors';
+import { createConnector, type ReachReading } from '../apps/collector/src/connectors';
 import { readingOfInsights } from '../apps/collector/src/connectors/graph';
 import { createLogger } from '../apps/collector/src/log';
 import { createRuntime, type Runtime } from '../apps/collector/src/pipeline/runtime';
@@ -581,25 +581,55 @@ async function roleTick(cfg: ChildConfig): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child: the naive collector
+// Children that store snapshots without the pipeline: the naive collector and the floor
 
-async function roleNaive(cfg: ChildConfig): Promise<void> {
+interface CatalogPost {
+  id: string;
+  publishedAt: Date;
+}
+
+/** The collector's snapshot document for a reading of `post` at AT (same `_id`, same fields). */
+function snapshotDoc(post: CatalogPost, r: ReachReading, runId: Types.ObjectId): SnapshotLike {
+  const postId = postObjectId('facebook', post.id);
+  const interval =
+    cadenceFor(AT.getTime() - post.publishedAt.getTime()) ?? EXTENDED_HARVEST_INTERVAL_MS;
+  const bucket = snapshotBucket(AT, interval);
+  return {
+    _id: snapshotId(postId, bucket),
+    postId,
+    bucket,
+    capturedAt: AT,
+    reach: Math.round(r.reach!),
+    metric: r.metric,
+    metrics: r.metrics,
+    rawPayload: trimRawPayload(r.raw),
+    source: 'api',
+    harvestRunId: runId,
+    enteredBy: null,
+  };
+}
+
+/**
+ * Runs `--concurrency` workers over the simulator's Facebook posts and emits a NaiveResult: each
+ * worker takes posts `take` at a time and `store`s them into a fresh collection with
+ * reach_snapshots' indexes, returning how many it stored.
+ */
+async function runSnapshotPart(
+  cfg: ChildConfig,
+  label: string,
+  take: number,
+  store: (
+    posts: CatalogPost[],
+    coll: Awaited<ReturnType<typeof freshSnapshotCollection>>,
+    runId: Types.ObjectId,
+  ) => Promise<number>,
+): Promise<void> {
   const admin = new SimAdminClient(cfg.sim.url, cfg.sim.adminToken);
   const catalog = await admin.posts({ platform: 'facebook', limit: 200_000 });
   const posts = catalog.posts.map((p) => ({ id: p.id, publishedAt: new Date(p.publishedAt) }));
   const conn = await connectStore(cfg.mongoUri);
-  const coll = await freshSnapshotCollection(conn, 'naive_snapshots');
-  const client = axios.create({
-    baseURL: cfg.sim.facebookBase.replace(/\/+$/, ''),
-    timeout: 15_000,
-    validateStatus: () => true,
-    responseType: 'text',
-    transformResponse: [(data: unknown) => data],
-    maxRedirects: 0,
-    headers: { authorization: `Bearer ${cfg.sim.facebook.token}` },
-  });
+  const coll = await freshSnapshotCollection(conn, `${label}_snapshots`);
   const runId = new Types.ObjectId();
-  const now = AT;
   await admin.clearRequests();
   const rss = new RssSampler();
   const baseRss = process.memoryUsage.rss();
@@ -613,44 +643,18 @@ async function roleNaive(cfg: ChildConfig): Promise<void> {
   const timer = setInterval(() => {
     const s = (performance.now() - t0) / 1000;
     progress(
-      `naive ${fmt(cfg.size)}: ${fmt(stored)}/${fmt(posts.length)} posts, ` +
+      `${label} ${fmt(cfg.size)}: ${fmt(stored)}/${fmt(posts.length)} posts, ` +
         `${fmt(stored / s)} posts/s, rss ${mb(process.memoryUsage.rss())} MB`,
     );
   }, PROGRESS_MS);
   await Promise.all(
     Array.from({ length: cfg.concurrency }, async () => {
       while (next < posts.length && Date.now() < deadline) {
-        const post = posts[next++]!;
-        const res = await client.get<string>(
-          `/${encodeURIComponent(post.id)}/insights?metric=${FB_METRICS.join(',')}`,
-        );
-        if (res.status !== 200) {
-          failed++;
-          continue;
-        }
-        const r = readingOfInsights('facebook', post.id, JSON.parse(res.data), FB_METRICS[0]!);
-        if (r.reach === null) {
-          failed++;
-          continue;
-        }
-        const postId = postObjectId('facebook', post.id);
-        const interval =
-          cadenceFor(now.getTime() - post.publishedAt.getTime()) ?? EXTENDED_HARVEST_INTERVAL_MS;
-        const bucket = snapshotBucket(now, interval);
-        await coll.insertOne({
-          _id: snapshotId(postId, bucket),
-          postId,
-          bucket,
-          capturedAt: now,
-          reach: Math.round(r.reach),
-          metric: r.metric,
-          metrics: r.metrics,
-          rawPayload: trimRawPayload(r.raw),
-          source: 'api',
-          harvestRunId: runId,
-          enteredBy: null,
-        });
-        stored++;
+        const batch = posts.slice(next, next + take);
+        next += batch.length;
+        const n = await store(batch, coll, runId);
+        stored += n;
+        failed += batch.length - n;
       }
     }),
   );
@@ -673,101 +677,57 @@ async function roleNaive(cfg: ChildConfig): Promise<void> {
   });
 }
 
-// ---------------------------------------------------------------------------------------------
-// Child: the floor, a collector that keeps nothing but the snapshots
+/** The naive collector: one insights GET and one insertOne per post. */
+async function roleNaive(cfg: ChildConfig): Promise<void> {
+  const client = axios.create({
+    baseURL: cfg.sim.facebookBase.replace(/\/+$/, ''),
+    timeout: 15_000,
+    validateStatus: () => true,
+    responseType: 'text',
+    transformResponse: [(data: unknown) => data],
+    maxRedirects: 0,
+    headers: { authorization: `Bearer ${cfg.sim.facebook.token}` },
+  });
+  await runSnapshotPart(cfg, 'naive', 1, async ([post], coll, runId) => {
+    const res = await client.get<string>(
+      `/${encodeURIComponent(post!.id)}/insights?metric=${FB_METRICS.join(',')}`,
+    );
+    if (res.status !== 200) return 0;
+    const r = readingOfInsights('facebook', post!.id, JSON.parse(res.data), FB_METRICS[0]!);
+    if (r.reach === null) return 0;
+    await coll.insertOne(snapshotDoc(post!, r, runId));
+    return 1;
+  });
+}
 
 /**
- * What a harvest costs with no state at all: the collector's own Facebook connector reads the
- * posts 50 to a call (the Batch API, as the collector does), and each call's snapshots go in with
- * one insertMany of 50; no queue, no post, chart, story, figures, run or event. The distance from
- * here to raw inserts is the HTTP side; from the collector to here, everything a harvest keeps.
+ * The floor, a collector that keeps nothing but the snapshots: the collector's own Facebook
+ * connector reads the posts 50 to a call (the Batch API, as the collector does), and each call's
+ * snapshots go in with one insertMany of 50; no queue, no post, chart, story, figures, run or
+ * event. The distance from here to raw inserts is the HTTP side; from the collector to here,
+ * everything a harvest keeps.
  */
 async function roleFloor(cfg: ChildConfig): Promise<void> {
-  const admin = new SimAdminClient(cfg.sim.url, cfg.sim.adminToken);
-  const catalog = await admin.posts({ platform: 'facebook', limit: 200_000 });
-  const posts = catalog.posts.map((p) => ({ id: p.id, publishedAt: new Date(p.publishedAt) }));
-  const conn = await connectStore(cfg.mongoUri);
-  const coll = await freshSnapshotCollection(conn, 'floor_snapshots');
   const connector = createConnector('facebook', { baseUrl: cfg.sim.facebookBase });
   const account = {
     platform: 'facebook' as const,
     externalId: cfg.sim.facebook.accountId,
     token: cfg.sim.facebook.token,
   };
-  const runId = new Types.ObjectId();
-  const now = AT;
-  await admin.clearRequests();
-  const rss = new RssSampler();
-  const baseRss = process.memoryUsage.rss();
-  rss.start();
-  const cpu0 = cpuSnapshot(cfg.pids);
-  const deadline = Date.now() + cfg.maxMs;
-  let next = 0;
-  let stored = 0;
-  let failed = 0;
-  const t0 = performance.now();
-  const timer = setInterval(() => {
-    const s = (performance.now() - t0) / 1000;
-    progress(
-      `floor ${fmt(cfg.size)}: ${fmt(stored)}/${fmt(posts.length)} posts, ` +
-        `${fmt(stored / s)} posts/s, rss ${mb(process.memoryUsage.rss())} MB`,
+  await runSnapshotPart(cfg, 'floor', 50, async (batch, coll, runId) => {
+    const byId = new Map(batch.map((p) => [p.id, p]));
+    const result = await connector.readReach(
+      account,
+      batch.map((p) => p.id),
+      { now: AT },
     );
-  }, PROGRESS_MS);
-  await Promise.all(
-    Array.from({ length: cfg.concurrency }, async () => {
-      while (next < posts.length && Date.now() < deadline) {
-        const batch = posts.slice(next, next + 50);
-        next += batch.length;
-        const byId = new Map(batch.map((p) => [p.id, p]));
-        const result = await connector.readReach(
-          account,
-          batch.map((p) => p.id),
-          { now },
-        );
-        const docs = [];
-        for (const r of result.readings) {
-          const post = byId.get(r.externalId);
-          if (!post || r.reach === null) continue;
-          const postId = postObjectId('facebook', post.id);
-          const interval =
-            cadenceFor(now.getTime() - post.publishedAt.getTime()) ?? EXTENDED_HARVEST_INTERVAL_MS;
-          const bucket = snapshotBucket(now, interval);
-          docs.push({
-            _id: snapshotId(postId, bucket),
-            postId,
-            bucket,
-            capturedAt: now,
-            reach: Math.round(r.reach),
-            metric: r.metric,
-            metrics: r.metrics,
-            rawPayload: trimRawPayload(r.raw),
-            source: 'api' as const,
-            harvestRunId: runId,
-            enteredBy: null,
-          });
-        }
-        if (docs.length > 0) await coll.insertMany(docs, { ordered: false });
-        stored += docs.length;
-        failed += batch.length - docs.length;
-      }
-    }),
-  );
-  clearInterval(timer);
-  const seconds = (performance.now() - t0) / 1000;
-  const cpu = cpuDelta(cpu0, cpuSnapshot(cfg.pids));
-  const peak = rss.stop();
-  const calls = await simCounts(admin);
-  await conn.close();
-  emit({
-    done: stored + failed === posts.length,
-    posts: posts.length,
-    stored,
-    failed,
-    seconds,
-    calls,
-    baseRss,
-    peakRss: peak,
-    cpu,
+    const docs = [];
+    for (const r of result.readings) {
+      const post = byId.get(r.externalId);
+      if (post && r.reach !== null) docs.push(snapshotDoc(post, r, runId));
+    }
+    if (docs.length > 0) await coll.insertMany(docs, { ordered: false });
+    return docs.length;
   });
 }
 
