@@ -1,10 +1,11 @@
 /**
  * The embedded store (FerretDB 1.24.2, SQLite handler) as released ("stock") and as tools/ferretdb
- * builds it ("patched": the two changes of tools/ferretdb/patches.json), side by side, at 10,000
- * and 100,000 documents of about 300 bytes in one collection:
+ * builds it ("patched": the changes of tools/ferretdb/patches.json, run with main.go's logger and
+ * SQLite settings), side by side, at 10,000 and 100,000 documents of about 300 bytes in one
+ * collection:
  *
  *   npx tsx bench/store.ts [--sizes 10000,100000] [--variants stock,patched] [--hang-timeout 30]
- *                          [--postgresql-url postgres://user@127.0.0.1:5432/db]
+ *                          [--stream-ops 10000] [--postgresql-url postgres://user@127.0.0.1:5432/db]
  *
  * Both binaries are built when missing (the same code as the tests, packages/dev-services) and
  * started on free ports with their own data directories, removed at the end. For each size the
@@ -15,11 +16,19 @@
  * than 100 statements, so after --hang-timeout seconds it is reported as "did not answer within
  * N s", and that server is restarted on the same data to go on with the next size.
  *
+ * Then, for the patched binary only (the stock one scans the table for every update), a sustained
+ * stream at each size: --stream-ops (default 10,000) updateOne by `_id` ($set of two fields on
+ * rows spread over the collection) in bulkWrites of 50, then as many new documents by insertMany
+ * of 50, each as wall-clock ms and the server's CPU ms (user + system, from /proc) per document,
+ * and the size of the SQLite write-ahead log after the updates. A write path's cost on this store
+ * is its number of updated documents times the first figure plus inserted documents times the
+ * second.
+ *
  * With --postgresql-url both run FerretDB's PostgreSQL handler on that database instead.
  *
  * Prints a markdown table per size. A measurement, not a test: run it on a quiet machine.
  */
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -312,6 +321,65 @@ async function measureAll(s: Store, hangTimeoutMs: number): Promise<Map<Op, Figu
   return out;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN when unreadable. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+interface PerDoc {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function perDoc(pid: number, docs: number, fn: () => Promise<void>): Promise<PerDoc> {
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  await fn();
+  const wallMs = performance.now() - t0;
+  return { wallMs: wallMs / docs, cpuMs: ((cpuSeconds(pid) - cpu0) * 1000) / docs };
+}
+
+/** The sustained stream: `ops` updates by _id spread over the collection, then `ops` inserts. */
+async function stream(
+  s: Store,
+  ops: number,
+): Promise<{ update: PerDoc; insert: PerDoc; walBytes: number }> {
+  const update = await perDoc(s.proc.pid, ops, async () => {
+    for (let i = 0; i < ops; i += 50) {
+      await s.coll.bulkWrite(
+        Array.from({ length: 50 }, (_, k) => ({
+          updateOne: {
+            filter: { _id: docOf(Math.floor(((i + k) * s.size) / ops) % s.size)._id },
+            update: { $set: { value: -(i + k), at: new Date() } },
+          },
+        })),
+        { ordered: true },
+      );
+    }
+  });
+  let walBytes = NaN;
+  try {
+    const db = join(s.dataDir, 'data', `bench_store_${s.variant}.sqlite-wal`);
+    walBytes = statSync(db).size;
+  } catch {
+    // no log file (another handler)
+  }
+  const insert = await perDoc(s.proc.pid, ops, async () => {
+    for (let i = 0; i < ops; i += 50) {
+      await s.coll.insertMany(
+        Array.from({ length: 50 }, () => docOf(s.extra++, `s${s.variant}`)),
+        { ordered: false },
+      );
+    }
+  });
+  return { update, insert, walBytes };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -319,8 +387,10 @@ async function main(): Promise<void> {
       variants: { type: 'string', default: 'stock,patched' },
       'hang-timeout': { type: 'string', default: '30' },
       'postgresql-url': { type: 'string' },
+      'stream-ops': { type: 'string', default: '10000' },
     },
   });
+  const streamOps = Number(values['stream-ops']);
   const sizes = values.sizes.split(',').map(Number);
   const variants = values.variants.split(',') as FerretdbVariant[];
   const hangTimeoutMs = Number(values['hang-timeout']) * 1000;
@@ -328,10 +398,11 @@ async function main(): Promise<void> {
   if (
     sizes.some((n) => !Number.isInteger(n) || n < 1000) ||
     variants.some((v) => v !== 'stock' && v !== 'patched') ||
-    !(hangTimeoutMs > 0)
+    !(hangTimeoutMs > 0) ||
+    !(Number.isInteger(streamOps) && streamOps >= 0 && streamOps % 50 === 0)
   ) {
     console.error(
-      'bench/store: --sizes are integers >= 1000, --variants stock and/or patched, --hang-timeout seconds > 0.',
+      'bench/store: --sizes are integers >= 1000, --variants stock and/or patched, --hang-timeout seconds > 0, --stream-ops a multiple of 50 (0 to skip).',
     );
     process.exit(2);
   }
@@ -364,6 +435,27 @@ async function main(): Promise<void> {
       console.log(`| --- | ${variants.map(() => '---:').join(' | ')} |`);
       for (const op of OPS)
         console.log(`| ${op} | ${variants.map((v) => fmt(results.get(v)?.get(op))).join(' | ')} |`);
+      const patched = stores.find((st) => st.variant === 'patched');
+      if (patched && streamOps > 0 && !postgresqlUrl) {
+        console.error(
+          `[bench] patched: ${streamOps.toLocaleString('en-US')} updates, then inserts…`,
+        );
+        const st = await stream(patched, streamOps);
+        console.log(
+          `\nSustained, patched binary, ${streamOps.toLocaleString('en-US')} documents each, 50 to a command, one command at a time:\n`,
+        );
+        console.log('| write | wall ms per document | store CPU ms per document |');
+        console.log('| --- | ---: | ---: |');
+        console.log(
+          `| updateOne by _id ($set of 2 fields) | ${st.update.wallMs.toFixed(3)} | ${st.update.cpuMs.toFixed(3)} |`,
+        );
+        console.log(
+          `| insertMany (new documents) | ${st.insert.wallMs.toFixed(3)} | ${st.insert.cpuMs.toFixed(3)} |`,
+        );
+        console.log(
+          `\n(write-ahead log after the updates: ${(st.walBytes / 1024 / 1024).toFixed(1)} MB)`,
+        );
+      }
       console.log(
         `\n(growing the collection to that size with insertMany of 1,000: ${variants
           .map((v) => `${v} ${((loads.get(v) ?? NaN) / 1000).toFixed(1)} s`)
