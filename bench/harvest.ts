@@ -76,6 +76,7 @@ import { createConnector, type ReachReading } from '../apps/collector/src/connec
 import { readingOfInsights } from '../apps/collector/src/connectors/graph';
 import { createLogger } from '../apps/collector/src/log';
 import { createRuntime, type Runtime } from '../apps/collector/src/pipeline/runtime';
+import { cpuSeconds } from './lib/procStat';
 
 const SELF = import.meta.filename;
 /** Every generated post is published by then (they span 2025-01-01 plus at most 730 days). */
@@ -115,17 +116,6 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const progress = (line: string) => process.stderr.write(`[bench/harvest] ${line}\n`);
-
-/** CPU seconds (user + system) a process has used so far, from /proc; NaN when unreadable. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
-  } catch {
-    return NaN;
-  }
-}
 
 function cpuSnapshot(pids: Record<string, number>): Record<string, number> {
   const self = process.cpuUsage();

@@ -41,6 +41,8 @@ import {
 } from '@reachline/dev-services';
 import { BSON, MongoClient, type AnyBulkWriteOperation, type Collection } from 'mongodb';
 
+import { cpuSeconds } from './lib/procStat';
+
 interface Doc {
   _id: string;
   postId: string;
@@ -319,16 +321,6 @@ async function measureAll(s: Store, hangTimeoutMs: number): Promise<Map<Op, Figu
     }
   }
   return out;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc; NaN when unreadable. */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 interface PerDoc {
